@@ -1,0 +1,3 @@
+from eatbench.cli import main
+
+main()

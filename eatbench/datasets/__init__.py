@@ -1,0 +1,1 @@
+"""Dataset adapters. Importing :mod:`eatbench.datasets.registry` registers every adapter."""

@@ -1,0 +1,1 @@
+"""Talking-face methods behind one interface (EAT-Face and its variants, baselines, references)."""

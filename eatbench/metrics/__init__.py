@@ -1,0 +1,1 @@
+"""The metric registry. Importing :mod:`eatbench.metrics.registry` registers every metric."""
