@@ -1,7 +1,126 @@
-"""`eatbench data`: datasets, the demo corpus and preprocessing."""
+"""`eatbench data`: generate the demo corpus, inspect a dataset, preprocess its clips."""
 
 from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
 
 import typer
 
 app = typer.Typer(help="Datasets: generate the demo corpus, inspect a dataset, preprocess clips.", no_args_is_help=True)
+
+DATASET_HELP = "mead, crema-d, folder, or demo (the generated corpus)"
+
+
+def _progress():
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        transient=False,
+    )
+
+
+@app.command("demo")
+def demo(
+    root: Path | None = typer.Option(None, help="Where to write the corpus (default $EATBENCH_HOME/demo/MEAD)."),
+    seed: int = typer.Option(0, help="Random seed; the same seed gives byte-identical frames and audio."),
+) -> None:
+    """Write the deterministic synthetic talking-face corpus in MEAD's on-disk layout."""
+    from eatbench.datasets.demo import generate_corpus
+    from eatbench.paths import demo_root
+
+    root = root or demo_root()
+    t0 = time.perf_counter()
+    with _progress() as progress:
+        task = progress.add_task("demo corpus", total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        generate_corpus(root, seed=seed, progress=report)
+    typer.echo(f"demo corpus at {root} ({time.perf_counter() - t0:.1f} s)")
+
+
+@app.command("info")
+def info(
+    dataset: str = typer.Option("demo", "--dataset", "-d", help=DATASET_HELP),
+    root: Path | None = typer.Option(None, help="Dataset folder (not needed for demo)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Count clips per actor, emotion, level and split."""
+    from collections import Counter
+
+    from eatbench.datasets.registry import get_dataset
+
+    adapter = get_dataset(dataset, root)
+    clips = adapter.clips()
+    summary = {
+        "dataset": dataset,
+        "root": str(adapter.root),
+        "clips": len(clips),
+        "per_split": dict(sorted(Counter(c.split for c in clips).items())),
+        "per_actor": dict(sorted(Counter(c.actor for c in clips).items())),
+        "per_emotion": dict(sorted(Counter(c.emotion for c in clips).items())),
+        "per_level": {str(k): v for k, v in sorted(Counter(c.level for c in clips).items())},
+        "per_actor_split": dict(sorted(Counter(f"{c.actor}/{c.split}" for c in clips).items())),
+    }
+    if as_json:
+        typer.echo(json.dumps(summary, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"[bold]{dataset}[/] at {adapter.root}: {len(clips)} clips, splits {summary['per_split']}")
+    for key, title in (("per_actor", "actor"), ("per_emotion", "emotion"), ("per_level", "level")):
+        table = Table(title=f"clips per {title}")
+        table.add_column(title)
+        for split in summary["per_split"]:
+            table.add_column(split, justify="right")
+        table.add_column("total", justify="right")
+        attr = {"per_actor": "actor", "per_emotion": "emotion", "per_level": "level"}[key]
+        counts = Counter((str(getattr(c, attr)), c.split) for c in clips)
+        for value in summary[key]:
+            row = [counts[(value, s)] for s in summary["per_split"]]
+            table.add_row(value, *map(str, row), str(sum(row)))
+        console.print(table)
+
+
+@app.command("prepare")
+def prepare(
+    dataset: str = typer.Option("demo", "--dataset", "-d", help=DATASET_HELP),
+    root: Path | None = typer.Option(None, help="Dataset folder (not needed for demo)."),
+    split: str | None = typer.Option(None, help="Only this split (train or test)."),
+    limit: int | None = typer.Option(None, min=1, help="Only the first N clips (in dataset order)."),
+) -> None:
+    """Crop faces (MediaPipe), resample to 25 fps / 16 kHz, find landmarks, masks and reference frames.
+
+    Results are cached under $EATBENCH_HOME/prep by content hash; a rerun reuses them.
+    """
+    from eatbench.datasets.registry import get_dataset
+    from eatbench.preprocess.prepare import prepare_clips
+
+    clips = get_dataset(dataset, root).clips(split)
+    if limit is not None:
+        clips = clips[:limit]
+    t0 = time.perf_counter()
+    with _progress() as progress:
+        task = progress.add_task("preprocess", total=len(clips))
+        done, skipped = prepare_clips(clips, progress=lambda i, n: progress.update(task, completed=i, total=n))
+    dt = time.perf_counter() - t0
+    typer.echo(f"prepared {len(done)} of {len(clips)} clips in {dt:.1f} s")
+    for clip, reason in skipped:
+        typer.echo(f"skipped {clip.clip_id}: {reason}", err=True)
