@@ -1,15 +1,42 @@
-"""`eatbench methods`."""
+"""`eatbench methods`: every method, whether it can run here and why not, and the settings it reads."""
 
 from __future__ import annotations
 
 import typer
 
-from eatbench.errors import NotBuiltError
-
-app = typer.Typer(help="(not built yet)", no_args_is_help=True)
+app = typer.Typer(help="Methods: list them, with availability and configuration.", no_args_is_help=True)
 
 
-@app.command("status")
-def status() -> None:
-    """Say which part is missing."""
-    raise NotBuiltError("`eatbench methods` is not built yet in this version")
+@app.command("list")
+def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
+    """Show every method, whether it can run here (and why not), and its config keys / env vars."""
+    import json
+
+    from eatbench.methods.registry import list_methods
+
+    infos = list_methods()
+    if as_json:
+        typer.echo(json.dumps([i.to_dict() for i in infos], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="methods")
+    for col in ("name", "kind", "version", "emotion", "runs here"):
+        table.add_column(col, overflow="fold")
+    for info in infos:
+        table.add_row(
+            info.name, info.kind, info.version, info.emotion, "yes" if info.available else f"no: {info.reason}"
+        )
+    console = Console()
+    console.print(table)
+    external = [i for i in infos if i.config]
+    if external:
+        from baselines.external import config_file
+
+        console.print(f"\nExternal methods read [bold]{config_file()}[/] (a [name] table each) or these env vars:")
+        for info in external:
+            console.print(f"[bold]{info.name}[/] ({info.upstream})")
+            for key, text in info.config.items():
+                console.print(f"  {key:<16} {text}", highlight=False)
+    console.print("\nAny method's videos made elsewhere: `eatbench run --method NAME --from-folder DIR`.")

@@ -41,6 +41,14 @@ class GenerationInput:
     audio: Path | None = None  # speech (used when clip is None)
 
 
+def _still_abstract(cls: type) -> bool:
+    """True while ``cls`` leaves an abstract method unimplemented.
+
+    ``__init_subclass__`` runs before ABCMeta computes ``__abstractmethods__``, so look it up here.
+    """
+    return any(getattr(getattr(cls, n, None), "__isabstractmethod__", False) for n in dir(cls))
+
+
 class Method(ABC):
     """Base class of every method.
 
@@ -56,7 +64,7 @@ class Method(ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if getattr(cls, "__abstractmethods__", None):
+        if _still_abstract(cls):  # an intermediate base class: checked in its subclasses
             return
         missing = [a for a in ("name", "version") if not hasattr(cls, a)]
         if missing:

@@ -29,6 +29,14 @@ Profile = Literal["official", "demo"]
 METRICS: Registry[type[Metric]] = Registry("metric")
 
 
+def _still_abstract(cls: type) -> bool:
+    """True while ``cls`` leaves an abstract method unimplemented.
+
+    ``__init_subclass__`` runs before ABCMeta computes ``__abstractmethods__``, so look it up here.
+    """
+    return any(getattr(getattr(cls, n, None), "__isabstractmethod__", False) for n in dir(cls))
+
+
 @dataclass
 class Sample:
     """Everything a metric may look at for one generated clip.
@@ -62,7 +70,7 @@ class Metric(ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if getattr(cls, "__abstractmethods__", None):
+        if _still_abstract(cls):  # an intermediate base class: checked in its subclasses
             return
         missing = [a for a in cls._required if not hasattr(cls, a)]
         if missing:

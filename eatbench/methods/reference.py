@@ -1,0 +1,149 @@
+"""Reference methods that run anywhere and need no weights: sanity bounds for every metric.
+
+- ``ground-truth``: the clip's own benchmark crop and audio. The upper bound of every metric
+  (PSNR is infinite, SSIM 1, LPIPS 0 against itself); if it does not win, the metric pipeline is wrong.
+- ``static-frame``: the clip's reference frame repeated for the length of the audio. No motion at all:
+  lip sync (LSE-C) must be poor, identity (CSIM) high.
+- ``shifted-audio``: the ground-truth video with its audio delayed by :data:`SHIFT_FRAMES` frames
+  (silence padded in front, the end cut so the length is unchanged). Lip sync must detect it.
+
+Why the shift is 20 frames (800 ms) and not a few: SyncNet's LSE-D is the *minimum* over a search
+of ±15 frames (``vshift=15``, metrics-protocols.md §1), so any offset inside that window is found
+and leaves LSE-D and LSE-C almost unchanged (only the reported AV offset moves). An offset beyond
+the window leaves no aligned pair to find, so LSE-D rises and LSE-C falls, which is the point of a
+negative control. The offset is a constructor argument for other uses.
+
+For free image + audio input, ``static-frame`` crops the face out of the image with the
+benchmark's crop rule (:func:`eatbench.preprocess.crop.crop_face`); the other two need a clip.
+
+Example:
+    >>> ShiftedAudio().shift_samples
+    12800
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eatbench.errors import EatbenchError, InputError
+from eatbench.io import SAMPLE_RATE, Audio, frames_for_audio, write_video
+from eatbench.methods.base import FPS, METHODS, GenerationInput, Method
+
+SHIFT_FRAMES = 20  # 800 ms at 25 fps, beyond SyncNet's ±15-frame search
+
+
+def _need_clip(method: Method, inp: GenerationInput) -> None:
+    if inp.clip is None:
+        raise InputError(
+            f"method {method.name!r} needs a dataset clip (it replays the real video); "
+            "with --image/--audio only 'static-frame' and generators work"
+        )
+
+
+@METHODS.register("ground-truth")
+class GroundTruth(Method):
+    """The real clip: the benchmark crop of its video with its own audio."""
+
+    name = "ground-truth"
+    version = "1"
+    kind = "reference"
+
+    def generate(self, inp: GenerationInput, emotion: str | None, seed: int, out_path: Path) -> Path:
+        from eatbench.preprocess.prepare import prepare_clip
+
+        _need_clip(self, inp)
+        prepared = prepare_clip(inp.clip)
+        write_video(out_path, prepared.frames, FPS, prepared.audio)
+        return Path(out_path)
+
+
+@METHODS.register("static-frame")
+class StaticFrame(Method):
+    """The reference frame repeated for as many frames as the audio implies, with that audio."""
+
+    name = "static-frame"
+    version = "1"
+    kind = "reference"
+
+    def generate(self, inp: GenerationInput, emotion: str | None, seed: int, out_path: Path) -> Path:
+        # 1. The reference face (256×256) and the driving audio.
+        if inp.clip is not None:
+            from eatbench.preprocess.prepare import prepare_clip
+
+            prepared = prepare_clip(inp.clip)
+            reference, audio = prepared.reference, prepared.audio
+        else:
+            reference, audio = crop_image(inp.image), _read_speech(inp.audio)
+        # 2. Repeat it, one frame per 40 ms of audio.
+        n = frames_for_audio(audio)
+        frames = np.broadcast_to(reference, (n, *reference.shape))
+        write_video(out_path, np.ascontiguousarray(frames), FPS, audio)
+        return Path(out_path)
+
+
+@METHODS.register("shifted-audio")
+class ShiftedAudio(Method):
+    """The ground-truth video with its audio delayed by ``shift_frames`` video frames."""
+
+    name = "shifted-audio"
+    version = "1"
+    kind = "reference"
+
+    def __init__(self, shift_frames: int = SHIFT_FRAMES) -> None:
+        if shift_frames <= 0:
+            raise EatbenchError(f"shift_frames: must be a positive number of frames, got {shift_frames}")
+        self.shift_frames = shift_frames
+
+    @property
+    def shift_samples(self) -> int:
+        return round(self.shift_frames * SAMPLE_RATE / FPS)
+
+    def run_details(self) -> dict[str, Any]:
+        return {"audio_delay_frames": self.shift_frames, "audio_delay_ms": 1000 * self.shift_frames / FPS}
+
+    def generate(self, inp: GenerationInput, emotion: str | None, seed: int, out_path: Path) -> Path:
+        from eatbench.preprocess.prepare import prepare_clip
+
+        _need_clip(self, inp)
+        prepared = prepare_clip(inp.clip)
+        write_video(out_path, prepared.frames, FPS, delay_audio(prepared.audio, self.shift_samples))
+        return Path(out_path)
+
+
+def delay_audio(audio: Audio, samples: int) -> Audio:
+    """Delay ``audio`` by ``samples``: silence in front, the tail cut, the length unchanged."""
+    x = audio.int16
+    shifted = np.concatenate([np.zeros(min(samples, len(x)), np.int16), x[: max(len(x) - samples, 0)]])
+    return Audio.from_int16(shifted, audio.sample_rate)
+
+
+def crop_image(path: str | Path | None) -> np.ndarray:
+    """Read a face image and cut the benchmark crop out of it: ``(256, 256, 3)`` uint8 RGB.
+
+    Raises:
+        InputError: the file is missing or unreadable, or holds no face.
+    """
+    import cv2
+
+    from eatbench.preprocess.crop import crop_face
+
+    if path is None or not Path(path).is_file():
+        raise InputError(f"--image {path}: no such file")
+    bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise InputError(f"--image {path}: not a readable image (png, jpg, bmp, webp...)")
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    return crop_face(rgb[None], FPS, path).frames[0]
+
+
+def _read_speech(path: str | Path | None) -> Audio:
+    from eatbench.io import check_speech, read_audio
+
+    if path is None:
+        raise InputError("--audio: a speech file is needed with --image")
+    audio = read_audio(path)
+    check_speech(audio, path)
+    return audio
