@@ -174,6 +174,7 @@ def write_video(
     fps: float = FPS,
     audio: Audio | None = None,
     lossless: bool = True,
+    codec_options: dict[str, str] | None = None,
 ) -> None:
     """Write frames (and optional audio) atomically.
 
@@ -183,6 +184,8 @@ def write_video(
         fps: frame rate (25 for every benchmark artefact).
         audio: muxed when given.
         lossless: FFV1/FLAC when True (bit-exact frames); H.264 yuv420p/AAC when False.
+        codec_options: extra video encoder options, e.g. ``{"threads": "1"}``: libx264's output
+            depends on its thread count, so a fixed count makes H.264 files reproducible across machines.
     """
     import av
 
@@ -206,6 +209,8 @@ def write_video(
                 vs = out.add_stream("libx264", rate=rate)
                 vs.pix_fmt = "yuv420p"
                 vs.options = {"crf": "18", "preset": "medium"}
+            if codec_options:
+                vs.options = {**vs.options, **codec_options}
             vs.width, vs.height = w, h
             vs.codec_context.time_base = Fraction(1, 1) / rate
             as_ = None
