@@ -1,10 +1,50 @@
-"""`eatbench reproduce`."""
+"""`eatbench reproduce`: every available method and variant, then all tables, figures and an index."""
 
 from __future__ import annotations
 
-from eatbench.errors import NotBuiltError
+import sys
+from pathlib import Path
+
+import typer
 
 
-def reproduce() -> None:
-    """(not built yet)"""
-    raise NotBuiltError("`eatbench reproduce` is not built yet in this version")
+def reproduce(
+    dataset: str = typer.Option("demo", "--dataset", "-d", help="demo, mead, crema-d or folder."),
+    methods: str | None = typer.Option(None, "--methods", help="Comma-separated methods (default: every registered)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default results/<dataset>/)."),
+    root: Path | None = typer.Option(None, "--root", help="Dataset folder (demo has a default)."),
+    split: str = typer.Option("test", "--split", help="train, val, test or all."),
+    limit: int | None = typer.Option(None, "--limit", help="Only the first N clips per method."),
+    seed: int = typer.Option(0, "--seed", help="Generation seed."),
+    profile: str | None = typer.Option(None, "--profile", help="Judge profile: official or demo."),
+    embeddings: Path | None = typer.Option(None, "--embeddings", help="Folder with fig5.npz and fig7.npz."),
+) -> None:
+    """Run every method that can run here (cached), write Tables I-IV, Figs. 5-7 and README.md."""
+    from rich.console import Console
+
+    from eatbench.commands.run import execute
+    from eatbench.report.reproduce import reproduce as run_all
+
+    names = [m.strip() for m in methods.split(",") if m.strip()] if methods else None
+    report = run_all(
+        dataset,
+        out,
+        methods=names,
+        root=root,
+        split=None if split == "all" else split,
+        limit=limit,
+        seed=seed,
+        profile=profile,
+        embeddings=embeddings,
+        run=execute,
+        command="eatbench " + " ".join(sys.argv[1:]),
+    )
+    console = Console(stderr=True)
+    for o in report.outcomes:
+        if not o.ran:
+            console.print(f"[yellow]not run[/] {o.label}: {o.reason}")
+    for fig, reason in report.missing_figures.items():
+        console.print(f"[yellow]not drawn[/] {fig}: {reason}")
+    console.print(
+        f"wrote {len(report.files)} files to {report.out} in {report.seconds:.1f} s (index: {report.out / 'README.md'})"
+    )

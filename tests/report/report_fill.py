@@ -1,0 +1,52 @@
+"""Fill a results store with known numbers, for the table and figure tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eatbench.store import MetricKey, ResultsStore
+
+
+def add_series(
+    store: ResultsStore,
+    method: str,
+    metrics: dict[str, Any],
+    *,
+    variant: str | None = None,
+    dataset: str = "demo",
+    kind: str = "method",
+    emotion_controlled: bool = False,
+    profile: str = "demo",
+) -> str:
+    """Store a series whose pooled values are ``metrics`` (value, or (value, n, expected, failed), or a reason)."""
+    label = method if variant is None else f"{method}[{variant}]"
+    series = f"{label}@{dataset}"
+    store.put_series(
+        {
+            "series": series,
+            "label": label,
+            "method": method,
+            "variant": variant,
+            "dataset": dataset,
+            "split": "test",
+            "profile": profile,
+            "seed": 0,
+            "emotion": None,
+            "config": {"kind": kind, "emotion_controlled": emotion_controlled},
+            "clips": [],
+        }
+    )
+    for name, v in metrics.items():
+        if isinstance(v, str):
+            store.set_unavailable(series, name, v)
+            continue
+        value, n, expected, failed, extra = (v, 4, 4, 0, {}) if not isinstance(v, tuple) else (*v, {})[:5]
+        if isinstance(v, tuple) and len(v) == 5:
+            value, n, expected, failed, extra = v
+        store.put_pooled(
+            series,
+            MetricKey(name, f"{name}/v1", "", "{}"),
+            {"state": {}, "value": value, "n_clips": n, "n_expected": expected, "n_failed": failed, "extra": extra},
+            1,
+        )
+    return series

@@ -1,0 +1,122 @@
+"""Tables I-IV: ranks, gaps, n/a reasons, published numbers and differences, both formats."""
+
+from __future__ import annotations
+
+import pytest
+from report_fill import add_series
+
+from eatbench.report import tables
+from eatbench.report.study import parse_ratings_csv
+
+T1 = ("psnr", "ssim", "cpbd", "lpips", "fid", "lse-d", "lse-c", "csim")
+
+
+def _row(md: str, label: str) -> list[str]:
+    line = next(ln for ln in md.splitlines() if ln.startswith(f"| {label} |"))
+    return [c.strip() for c in line.strip("|").split("|")][1:]
+
+
+@pytest.fixture
+def filled(store):
+    vals = {
+        "eatface": [30.0, 0.90, 0.30, 0.05, 20.0, 9.0, 5.0, 0.80],
+        "makeittalk": [25.0, 0.95, 0.10, 0.04, 30.0, 8.0, 6.0, 0.70],
+        "emogen": [20.0, 0.60, 0.20, 0.20, 10.0, 10.0, 4.0, 0.90],
+    }
+    for m, v in vals.items():
+        metrics = dict(zip(T1, v, strict=True))
+        if m == "emogen":
+            metrics["psnr"] = (20.0, 3, 4, 1)  # one clip failed to generate
+            metrics["fid"] = "pt_inception-2015-12-05-6726825d.pth not found in /w"
+        add_series(store, m, metrics, emotion_controlled=m != "makeittalk")
+    add_series(store, "ground-truth", dict(zip(T1, [100.0, 1, 0.3, 0, 0, 7, 8, 1], strict=True)), kind="reference")
+    return store
+
+
+def test_table1_ranks_gaps_and_reasons(filled):
+    md = tables.to_markdown(tables.table1(filled, ["demo"], published=False))
+    eat, mit, emo, gt = (_row(md, n) for n in ("EAT-Face", "MakeItTalk", "EmoGen", "ground-truth"))
+    assert eat[0] == "✓" and mit[0] == "✗"
+    # PSNR (higher better): EAT-Face best, MakeItTalk second, EmoGen marked as partial
+    assert eat[1] == "**30.0000**" and mit[1] == "<u>25.0000</u>" and emo[1] == "20.0000<sup>†</sup>"
+    # LPIPS (lower better): MakeItTalk best, EAT-Face second
+    assert mit[4] == "**0.0400**" and eat[4] == "<u>0.0500</u>"
+    # FID: EmoGen is n/a with a reason; the two others are ranked
+    assert emo[5] == "n/a<sup>a</sup>" and eat[5] == "**20.0000**" and mit[5] == "<u>30.0000</u>"
+    # reference rows are never ranked
+    assert gt[1] == "100.0000" and "ground-truth" in md.split("EmoGen")[1]
+    assert "(a) n/a: pt_inception-2015-12-05-6726825d.pth not found in /w" in md
+    assert "EmoGen PSNR: 3 of 4 clips (1 failed)" in md
+    assert "Judge profile: demo" in md and "PSNR: protocol psnr/v1." in md
+    assert "| **Method** | **w/Emo.** | **PSNR↑** |" in md and "Reconstruction Quality" in md
+
+
+def test_table1_published_rows_and_differences(filled):
+    md = tables.to_markdown(tables.table1(filled, ["demo"], compare_to="mead"))
+    pub = _row(md, "*EAT-Face (paper)*")
+    assert pub[1] == "**32.6131**" and pub[5] == "**15.7736**"
+    delta = _row(md, "*Δ EAT-Face (measured − paper)*")
+    assert delta[1] == f"{30.0 - 32.6131:+.4f}" and delta[5] == f"{20.0 - 15.7736:+.4f}"
+    assert "demo (published: mead)" in md
+    # without a paper dataset, no published rows are printed
+    assert "(paper)" not in tables.to_markdown(tables.table1(filled, ["demo"]))
+
+
+def test_latex_is_booktabs_with_grouped_headers(filled):
+    tex = tables.to_latex(tables.table1(filled, ["demo"], compare_to="mead"))
+    for piece in (
+        r"\toprule",
+        r"\midrule",
+        r"\bottomrule",
+        r"\multicolumn{3}{c}{Reconstruction Quality}",
+        r"\cmidrule(lr){3-5}",
+        r"PSNR$\uparrow$",
+        r"LPIPS$\downarrow$",
+        r"\textbf{30.0000}",
+        r"\underline{25.0000}",
+        r"\checkmark",
+        r"n/a$^{a}$",
+        r"20.0000$^\dagger$",
+    ):
+        assert piece in tex, piece
+    assert tex.count(r"\\") >= 12 and "_" not in tex.replace(r"\_", "")
+
+
+def test_table2_per_emotion_average_and_paper(store):
+    per = {"angry": 75.0, "happy": 50.0}
+    add_series(store, "eatface", {"emo-acc": (62.5, 4, 4, 0, {"per_emotion": per})}, emotion_controlled=True)
+    md = tables.to_markdown(tables.table2(store, "demo"))
+    assert _row(md, "Angry") == ["75.00", "82.51", f"{75 - 82.51:+.2f}"]
+    assert _row(md, "Average") == ["62.50", "74.57", f"{62.5 - 74.57:+.2f}"]
+
+
+RATINGS = """participant,method,clip,question,score,vote
+p1,eatface,A_happy_2_001_front,emo,8,
+p2,eatface,A_happy_2_001_front,emo,6,
+p1,makeittalk,A_happy_2_001_front,emo,4,
+p1,eatface,A_happy_2_001_front,tend,,1
+p2,eatface,A_happy_2_001_front,tend,,0
+p1,eatface[w/o-EVE],A_happy_2_001_front,tend,,1
+"""
+
+
+def test_table3_and_table4_from_ratings(store):
+    store.put_ratings(parse_ratings_csv(RATINGS), "r.csv")
+    md3 = tables.to_markdown(tables.table3(store))
+    eat = _row(md3, "EAT-Face")
+    assert eat[0] == "**7.000 ± 1.000**" and eat[4] == "2"  # mean 7, sd of (8, 6)/√2 = 1
+    assert _row(md3, "MakeItTalk")[0] == "<u>4.000 ± —</u>"
+    assert _row(md3, "*Δ EAT-Face (measured − paper)*")[0] == f"{7 - 8.19:+.3f}"
+    add_series(store, "eatface", {"emo-acc": 50.0}, emotion_controlled=True)
+    add_series(store, "eatface", {"emo-acc": 25.0}, variant="w/o-EVE", emotion_controlled=True)
+    md4 = tables.to_markdown(tables.table4(store, "demo"))
+    assert _row(md4, "Ours (full)") == ["✓", "✓", "✓", "✓", "**50.00**", "<u>50.00</u>"]
+    assert _row(md4, "w/o-EVE") == ["✓", "✗", "✓", "✓", "<u>25.00</u>", "**100.00**"]
+    assert _row(md4, "w/o-FEC")[4:] == ["—", "n/a<sup>a</sup>"]
+    assert "(a) n/a: no tendency votes imported" in md4
+
+
+def test_empty_store_tables_say_what_to_run(store):
+    assert "No ratings imported" in tables.to_markdown(tables.table3(store))
+    assert "eatbench ablate VARIANT --dataset demo" in tables.to_markdown(tables.table4(store, "demo"))
+    assert "EAT-Face (paper)" in tables.to_markdown(tables.table1(store, ["mead"]))
