@@ -111,7 +111,7 @@ def prepare(
     Results are cached under $EATBENCH_HOME/prep by content hash; a rerun reuses them.
     """
     from eatbench.datasets.registry import get_dataset
-    from eatbench.preprocess.prepare import prepare_clips
+    from eatbench.preprocess.prepare import iter_prepared
 
     clips = get_dataset(dataset, root).clips(split)
     if limit is not None:
@@ -119,8 +119,10 @@ def prepare(
     t0 = time.perf_counter()
     with _progress() as progress:
         task = progress.add_task("preprocess", total=len(clips))
-        done, skipped = prepare_clips(clips, progress=lambda i, n: progress.update(task, completed=i, total=n))
+        update = lambda i, n: progress.update(task, completed=i, total=n)  # noqa: E731
+        # Stream: only one clip's frames are in memory at a time.
+        skipped = [(clip, reason) for clip, _, reason in iter_prepared(clips, progress=update) if reason is not None]
     dt = time.perf_counter() - t0
-    typer.echo(f"prepared {len(done)} of {len(clips)} clips in {dt:.1f} s")
+    typer.echo(f"prepared {len(clips) - len(skipped)} of {len(clips)} clips in {dt:.1f} s")
     for clip, reason in skipped:
         typer.echo(f"skipped {clip.clip_id}: {reason}", err=True)

@@ -47,7 +47,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -334,6 +334,34 @@ def prepare_clip(clip: Clip, home: str | os.PathLike | None = None) -> PreparedC
     return prepared
 
 
+def iter_prepared(
+    clips: Sequence[Clip],
+    progress: Callable[[int, int], None] | None = None,
+    home: str | os.PathLike | None = None,
+) -> Iterator[tuple[Clip, PreparedClip | None, str | None]]:
+    """Prepare clips one at a time, yielding ``(clip, prepared, None)`` or ``(clip, None, reason)``.
+
+    A clip that raises :class:`InputError` is yielded with its one-line reason and the rest go on.
+    Only one clip's frames are held at a time, so memory stays flat over a whole dataset.
+
+    Args:
+        clips: the clips, in the order to process them.
+        progress: called as ``progress(done, total)`` before the first clip and after each one.
+        home: as in :func:`prepare_clip`.
+    """
+    total = len(clips)
+    if progress is not None:
+        progress(0, total)
+    for i, clip in enumerate(clips, start=1):
+        try:
+            yield clip, prepare_clip(clip, home=home), None
+        except InputError as err:
+            logger.info("skipping %s: %s", clip.clip_id, err)
+            yield clip, None, str(err)
+        if progress is not None:
+            progress(i, total)
+
+
 def prepare_clips(
     clips: Sequence[Clip],
     progress: Callable[[int, int], None] | None = None,
@@ -341,26 +369,16 @@ def prepare_clips(
 ) -> tuple[list[PreparedClip], list[tuple[Clip, str]]]:
     """Prepare many clips, skipping (and listing) those with bad input; never aborts the rest.
 
-    Args:
-        clips: the clips, in the order to process them.
-        progress: called as ``progress(done, total)`` before the first clip and after each one.
-        home: as in :func:`prepare_clip`.
-
     Returns:
         ``(prepared, skipped)``: the prepared clips in input order, and ``(clip, reason)`` for every
-        clip that raised :class:`InputError` (the reason is its one-line message).
+        clip that raised :class:`InputError` (the reason is its one-line message). Every prepared
+        clip's frames are kept in memory; use :func:`iter_prepared` to stream a large dataset.
     """
     prepared: list[PreparedClip] = []
     skipped: list[tuple[Clip, str]] = []
-    total = len(clips)
-    if progress is not None:
-        progress(0, total)
-    for i, clip in enumerate(clips, start=1):
-        try:
-            prepared.append(prepare_clip(clip, home=home))
-        except InputError as err:
-            logger.info("skipping %s: %s", clip.clip_id, err)
-            skipped.append((clip, str(err)))
-        if progress is not None:
-            progress(i, total)
+    for clip, result, reason in iter_prepared(clips, progress, home):
+        if result is not None:
+            prepared.append(result)
+        else:
+            skipped.append((clip, reason or ""))
     return prepared, skipped
