@@ -1,0 +1,131 @@
+"""Sampling speed of EAT-Face (tiny preset): parallel vs progressive, UNet FLOP rate, memory peak.
+
+Not a test. For 75 frames (3 s at 25 fps) it times parallel sampling (one shared z_T, all frames
+through the UNet together) and progressive sampling (frame by frame) at the same number of DDIM
+steps, in one process; measures this machine's float32 matmul rate; counts the UNet + ControlNet
+FLOPs of one parallel step (torch's FlopCounterMode) to get the achieved rate; and records the peak
+resident memory. Goals (issue 4): parallel ≥ 8× faster, achieved rate ≥ 30 % of the matmul rate.
+
+    python benchmarks/bench_sampling.py [--steps 10] [--out results/bench/sampling.json]
+
+The weights are random (a freshly built tiny pipeline): speed does not depend on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def matmul_rate(n: int = 1024, repeats: int = 10) -> float:
+    """Best float32 GEMM rate of this machine in FLOP/s (2 n³ per n×n product)."""
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    torch.mm(a, b)
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        torch.mm(a, b)
+        best = min(best, time.perf_counter() - t)
+    return 2 * n**3 / best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=10, help="DDIM steps for both modes")
+    parser.add_argument("--frames", type=int, default=75)
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats per mode (best is kept)")
+    parser.add_argument("--out", type=Path, default=Path("results/bench/sampling.json"))
+    args = parser.parse_args()
+
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from eatface.build import build_pipeline
+    from eatface.configuration import get_preset
+    from eatface.controlnet import build_controlnet
+    from eatface.unet import predict_noise
+
+    config = get_preset("tiny")
+    pipe = build_pipeline(config)
+    pipe.register_modules(controlnet=build_controlnet(pipe.unet, config).eval())
+    pipe.set_progress_bar_config(disable=True)
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)
+    audio = rng.normal(0, 0.1, args.frames * 640).astype(np.float32)
+
+    def run(mode: str) -> float:
+        t = time.perf_counter()
+        frames = pipe(
+            image,
+            audio,
+            "happy",
+            num_inference_steps=args.steps,
+            sampling=mode,
+            batch_size=args.frames,
+            generator=torch.Generator().manual_seed(0),
+        ).frames
+        assert frames.shape[0] == args.frames
+        return time.perf_counter() - t
+
+    run("parallel")  # warm-up
+    # Interleaved repeats, best of each: on a shared machine the load changes by the second.
+    timings: dict[str, list[float]] = {"parallel": [], "progressive": []}
+    for _ in range(args.repeats):
+        for mode in timings:
+            timings[mode].append(run(mode))
+    parallel, progressive = min(timings["parallel"]), min(timings["progressive"])
+
+    # The UNet + ControlNet work of one parallel step, and its time alone.
+    n, s = args.frames, config.latent_size
+    z = torch.randn(n, 4, s, s)
+    c_a = torch.randn(n, 3, config.cross_attention_dim)
+    c_e = torch.randn(n, 4, s, s)
+    t_step = torch.tensor(500)
+    with torch.no_grad():
+        with FlopCounterMode(display=False) as counter:
+            predict_noise(pipe.unet, z, t_step, z, z, c_a, pipe.controlnet, c_e)
+        flops = counter.get_total_flops()
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            predict_noise(pipe.unet, z, t_step, z, z, c_a, pipe.controlnet, c_e)
+            times.append(time.perf_counter() - t)
+    step_time = min(times)
+    peak = matmul_rate()
+    result = {
+        "frames": args.frames,
+        "steps": args.steps,
+        "preset": "tiny",
+        "parallel_s": round(parallel, 3),
+        "progressive_s": round(progressive, 3),
+        "speedup": round(progressive / parallel, 2),
+        "parallel_all_s": [round(x, 3) for x in timings["parallel"]],
+        "progressive_all_s": [round(x, 3) for x in timings["progressive"]],
+        "speedup_goal": 8.0,
+        "unet_controlnet_gflop_per_parallel_step": round(flops / 1e9, 3),
+        "unet_controlnet_step_s": round(step_time, 4),
+        "achieved_gflops": round(flops / step_time / 1e9, 2),
+        "matmul_fp32_gflops": round(peak / 1e9, 2),
+        "fraction_of_matmul_rate": round(flops / step_time / peak, 3),
+        "fraction_goal": 0.30,
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "torch_threads": torch.get_num_threads(),
+        "machine": f"{platform.machine()} {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}",
+        "torch": torch.__version__,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

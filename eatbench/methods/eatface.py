@@ -1,0 +1,216 @@
+"""EAT-Face and its ablation variants as benchmark methods.
+
+One class, :class:`EATFace`, with a ``variant`` argument (``full``, ``w/o-EVE``, ``w/o-FEC``,
+``w/o-Emo``); each variant is also registered under its own name (``eatface-w/o-eve`` ...) so
+``--method eatface-w/o-eve`` and ``--method eatface --variant w/o-EVE`` are the same thing.
+
+Weights: ``--weights DIR`` (any folder written by ``eatbench train`` / ``save_pretrained``), else the
+first of: the shipped ``eatface/weights/<preset-slug>/`` and ``$EATBENCH_HOME/eatface/<preset-slug>/``
+(the default ``--out`` of ``eatbench train``), where the slug is ``tiny`` for the full model and
+``tiny-wo-eve`` etc. for the variants. With none present the method is unavailable and says how to
+train one. Random weights are never used.
+
+Generation:
+- for a dataset clip, the prepared clip's reference frame is x_r, its audio drives the face, and its
+  own frames with their Face Mesh mask boxes give x_m (the region outside the mask, head pose and
+  background, comes from the source video, as in the paper's reconstruction protocol);
+- for a free image, the benchmark crop of the image is x_r and x_m (mask box from Face Mesh on it).
+The model's 64² (tiny) or 256² (paper) frames are resized to the 256² contract with bicubic filtering.
+
+Example:
+    >>> EATFace(variant="w/o-EVE").name
+    'eatface'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from eatbench.clip import EMOTIONS
+from eatbench.errors import EatbenchError, InputError, MissingWeightsError
+from eatbench.methods.base import CROP_SIZE, FPS, METHODS, Availability, GenerationInput, Method
+
+DEFAULT_PRESET = "tiny"
+PACKAGE_WEIGHTS = Path(__file__).resolve().parents[2] / "eatface" / "weights"
+
+
+def weights_slug(preset: str, variant: str) -> str:
+    """``tiny`` for the full model, ``tiny-wo-eve`` for w/o-EVE, ..."""
+    from eatface.variants import get_ablation
+
+    name = get_ablation(variant).name
+    return preset if name == "full" else f"{preset}-{name.lower().replace('w/o-', 'wo-')}"
+
+
+def default_weights(variant: str, preset: str = DEFAULT_PRESET) -> list[Path]:
+    """The folders searched, in order, when no ``--weights`` is given."""
+    from eatbench.paths import eatbench_home
+
+    slug = weights_slug(preset, variant)
+    return [PACKAGE_WEIGHTS / slug, eatbench_home() / "eatface" / slug]
+
+
+@METHODS.register("eatface")
+class EATFace(Method):
+    """EAT-Face (Wang et al.): TFR + Emotion ControlNet, parallel DDIM sampling."""
+
+    name = "eatface"
+    version = "1"
+    kind = "model"
+    emotions: ClassVar[tuple[str, ...]] = EMOTIONS
+    emotion_source = "text prompt '<emotion> emotion' (CLIP)"
+    variant_default: ClassVar[str] = "full"
+
+    def __init__(
+        self,
+        weights: str | Path | None = None,
+        variant: str | None = None,
+        num_inference_steps: int | None = None,
+        sampling: str = "parallel",
+        batch_size: int = 75,
+        interpolation: str = "auto",
+    ) -> None:
+        from eatface.errors import EATFaceError
+        from eatface.variants import get_ablation
+
+        try:
+            self.variant = get_ablation(variant or self.variant_default).name
+        except EATFaceError as err:
+            raise EatbenchError(str(err)) from None
+        if not get_ablation(self.variant).uses_emotion:
+            self.emotions = ()  # w/o-Emo has no emotion control
+        self.weights = Path(weights).expanduser() if weights is not None else None
+        self.num_inference_steps = num_inference_steps
+        self.sampling = sampling
+        self.batch_size = batch_size
+        self.interpolation = interpolation
+        self._pipe: Any = None
+
+    # ------------------------------------------------------------------ weights
+    def weights_folder(self) -> Path | None:
+        """The checkpoint folder this instance uses, or None when there is none."""
+        if self.weights is not None:
+            return self.weights if (self.weights / "model_index.json").is_file() else None
+        for folder in default_weights(self.variant):
+            if (folder / "model_index.json").is_file():
+                return folder
+        return None
+
+    def _missing(self) -> str:
+        from eatface.variants import get_ablation
+
+        if self.weights is not None:
+            return f"--weights {self.weights}: no EAT-Face checkpoint there (no model_index.json)"
+        searched = " or ".join(str(p) for p in default_weights(self.variant))
+        flag = "" if get_ablation(self.variant).name == "full" else f" --variant {self.variant}"
+        return (
+            f"EAT-Face ({self.variant}) has no weights (looked in {searched}); train them with "
+            f"`eatbench train all --preset tiny --dataset demo{flag}` or pass --weights DIR"
+        )
+
+    def availability(self) -> Availability:
+        return Availability(True) if self.weights_folder() is not None else Availability(False, self._missing())
+
+    def weights_hash(self) -> str:
+        folder = self.weights_folder()
+        if folder is None:
+            return ""
+        h = hashlib.sha256()
+        for p in sorted(folder.rglob("*")):
+            if (
+                p.is_file()
+                and "checkpoints" not in p.relative_to(folder).parts
+                and p.suffix in (".json", ".safetensors")
+            ):
+                if p.name == "training_state.json":
+                    continue
+                h.update(str(p.relative_to(folder)).encode())
+                h.update(hashlib.sha256(p.read_bytes()).digest())
+        return h.hexdigest()[:16]
+
+    def pipeline(self) -> Any:
+        """The loaded pipeline (cached on the instance)."""
+        if self._pipe is None:
+            folder = self.weights_folder()
+            if folder is None:
+                raise MissingWeightsError(self._missing())
+            from diffusers.utils import logging as dlogging
+
+            from eatface.pipeline_eatface import EATFacePipeline
+
+            dlogging.disable_progress_bar()
+            pipe = EATFacePipeline.from_pretrained(folder)
+            if pipe.config.ablation != self.variant:
+                raise EatbenchError(f"--weights {folder}: holds variant {pipe.config.ablation}, not {self.variant}")
+            pipe.set_progress_bar_config(disable=True)
+            self._pipe = pipe
+        return self._pipe
+
+    # ------------------------------------------------------------------ generation
+    def generate(self, inp: GenerationInput, emotion: str | None, seed: int, out_path: Path) -> Path:
+        import torch
+        import torch.nn.functional as F
+
+        from eatbench.io import check_speech, read_audio, write_video
+        from eatface.errors import EATFaceError
+
+        emotion = self.check_emotion(emotion)
+        pipe = self.pipeline()
+        if pipe.ablation.uses_emotion and emotion is None:
+            emotion = inp.clip.emotion if inp.clip is not None else "neutral"
+        if inp.clip is not None:
+            from eatbench.preprocess.prepare import prepare_clip
+
+            prepared = prepare_clip(inp.clip)
+            reference, audio = prepared.reference, prepared.audio
+            mask_frames, boxes = prepared.frames, prepared.mask_boxes
+        else:
+            from eatbench.methods.reference import crop_image
+            from eatbench.preprocess.mediapipe_face import face_mesh, mask_box
+
+            reference = crop_image(inp.image)
+            if inp.audio is None:
+                raise InputError("--audio: a speech file is needed with --image")
+            audio = read_audio(inp.audio)
+            check_speech(audio, inp.audio)
+            mask_frames = None
+            box = mask_box(face_mesh(reference[None]))
+            boxes = box if np.isfinite(box).all() else None  # no mesh: the documented default box
+        try:
+            frames = pipe(
+                reference,
+                audio.samples,
+                emotion,
+                mask_frames=mask_frames,
+                mask_boxes=boxes,
+                num_inference_steps=self.num_inference_steps,
+                sampling=self.sampling,
+                batch_size=self.batch_size,
+                generator=torch.Generator().manual_seed(seed),
+                interpolation=self.interpolation,
+            ).frames
+        except EATFaceError as err:
+            raise EatbenchError(str(err)) from None
+        if frames.shape[1] != CROP_SIZE:
+            x = torch.from_numpy(frames).permute(0, 3, 1, 2).float()
+            x = F.interpolate(x, size=(CROP_SIZE, CROP_SIZE), mode="bicubic", align_corners=False)
+            frames = x.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
+        write_video(out_path, frames, FPS, audio)
+        return Path(out_path)
+
+
+def _variant_class(variant: str) -> type[EATFace]:
+    slug = variant.lower()
+    cls = type(f"EATFace_{slug.replace('/', '').replace('-', '_')}", (EATFace,), {"variant_default": variant})
+    cls.__doc__ = f"EAT-Face ablation variant {variant} (Table IV)."
+    cls.__module__ = __name__
+    return METHODS.register(f"eatface-{slug}")(cls)
+
+
+EATFaceWithoutEVE = _variant_class("w/o-EVE")
+EATFaceWithoutFEC = _variant_class("w/o-FEC")
+EATFaceWithoutEmo = _variant_class("w/o-Emo")

@@ -1,0 +1,50 @@
+"""The mask condition x_m (Sec. III-C-2).
+
+MediaPipe Face Mesh points #127, #151, #152 and #356 bound the region to regenerate: the box from
+x(127) to x(356) and from y(151) to y(152), i.e. most of the face. x_m is the frame with that box
+blanked; z_m = E(x_m). Boxes are computed by the caller (the benchmark's preprocessing), since the
+model library does not run a face tracker.
+
+Example:
+    >>> import torch
+    >>> x = torch.ones(1, 3, 8, 8)
+    >>> masked_image(x, torch.tensor([[2.0, 2.0, 6.0, 6.0]]))[0, 0, 4].tolist()
+    [1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
+"""
+
+from __future__ import annotations
+
+import torch
+
+# Used when no landmarks are available (an arbitrary face crop): the face region of a centred
+# square face crop, as fractions (x0, y0, x1, y1). Our choice, not the paper's.
+DEFAULT_BOX = (0.12, 0.18, 0.88, 0.98)
+
+
+def box_from_landmarks(landmarks: torch.Tensor) -> torch.Tensor:
+    """(T, 478, 2) pixel landmarks → (T, 4) boxes (x0, y0, x1, y1) from points 127, 151, 152, 356."""
+    x0 = landmarks[:, 127, 0]
+    x1 = landmarks[:, 356, 0]
+    y0 = landmarks[:, 151, 1]
+    y1 = landmarks[:, 152, 1]
+    return torch.stack([torch.minimum(x0, x1), torch.minimum(y0, y1), torch.maximum(x0, x1), torch.maximum(y0, y1)], 1)
+
+
+def default_boxes(n: int, size: int) -> torch.Tensor:
+    """n copies of :data:`DEFAULT_BOX` in pixels of a size² image."""
+    return torch.tensor(DEFAULT_BOX).mul(size).expand(n, 4).clone()
+
+
+def masked_image(images: torch.Tensor, boxes: torch.Tensor) -> torch.Tensor:
+    """x_m: images (B, 3, H, W) in [-1, 1] with each box set to 0 (mid-grey).
+
+    The paper does not say what fills the mask; 0 in [-1, 1] (mid-grey) is what latent inpainting
+    models use. Box edges are rounded outwards to whole pixels.
+    """
+    _, _, h, w = images.shape
+    boxes = boxes.to(images.device, torch.float32)
+    ys = torch.arange(h, device=images.device, dtype=torch.float32)[None, :, None]  # (1, H, 1)
+    xs = torch.arange(w, device=images.device, dtype=torch.float32)[None, None, :]  # (1, 1, W)
+    x0, y0, x1, y1 = (boxes[:, k, None, None].floor() if k < 2 else boxes[:, k, None, None].ceil() for k in range(4))
+    inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)  # (B, H, W)
+    return images.masked_fill(inside[:, None], 0.0)

@@ -1,0 +1,365 @@
+"""EATFacePipeline: reference image + speech + emotion text → talking-face frames (Sec. III-E).
+
+Written as numbered steps, like diffusers' ControlNet pipeline:
+
+1. check inputs;
+2. audio condition c_a: wav2vec 2.0 features, the window of 3 per frame, F_a (Sec. III-C-1);
+3. visual conditions c_v = {z_m, z_r}: the VAE latents of the masked frames and of the reference
+   (Sec. III-C-2/3);
+4. emotion condition: c_e from EVE (Eq. 7) for the ControlNet, or the variant's replacement;
+5. initial noise: *parallel* sampling starts every frame from one shared z_T ~ N(0, I) (Sec. III-E,
+   after [10]); *progressive* sampling (kept for comparison) draws a fresh z_T per frame;
+6. denoising loop: DDIM by default (any diffusers scheduler can be swapped in); in parallel mode the
+   frames go through the UNet together, ``batch_size`` at a time; in progressive mode one at a time;
+7. decode with the VAE;
+8. inter-frame smoothing by frame interpolation (:mod:`eatface.interpolation`).
+
+The output is a (N, H, W, 3) uint8 array at the model's resolution, N = round(25 · duration); the
+caller muxes the audio (``eatbench.io.write_video``).
+
+Example:
+    >>> from eatface.build import build_pipeline
+    >>> from eatface.configuration import get_preset
+    >>> import numpy as np
+    >>> pipe = build_pipeline(get_preset("tiny", ablation="w/o-Emo"))
+    >>> image = np.zeros((64, 64, 3), np.uint8)
+    >>> audio = np.random.default_rng(0).normal(0, 0.1, 8000).astype(np.float32)
+    >>> pipe(image, audio, num_inference_steps=2).frames.shape
+    (13, 64, 64, 3)
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from diffusers import AutoencoderKL, ControlNetModel, DiffusionPipeline, UNet2DConditionModel
+from diffusers.schedulers import KarrasDiffusionSchedulers  # noqa: F401  (documents the swappable type)
+from diffusers.utils import BaseOutput
+
+from eatface.audio import AudioProjector, audio_windows, wav2vec_features
+from eatface.controlnet import emotion_condition
+from eatface.errors import EATFaceError
+from eatface.eve import EmotionVisualEmbedding, clip_image_embeds, clip_text_embeds
+from eatface.interpolation import FrameInterpolator, smooth_frames
+from eatface.mask import default_boxes, masked_image
+from eatface.unet import predict_noise
+from eatface.variants import get_ablation
+
+FPS = 25.0
+SAMPLE_RATE = 16000
+
+
+def emotion_prompt(emotion: str) -> str:
+    """The paper's prompt form "<emotion> emotion" (Sec. IV-A-2)."""
+    emotion = emotion.strip().lower()
+    return emotion if emotion.endswith(" emotion") else f"{emotion} emotion"
+
+
+def to_model_images(images: Any, size: int) -> torch.Tensor:
+    """uint8 (H, W, 3) / (N, H, W, 3) arrays or PIL images → float (N, 3, size, size) in [-1, 1]."""
+    if hasattr(images, "convert"):  # PIL
+        images = np.asarray(images.convert("RGB"))
+    x = torch.as_tensor(np.asarray(images))
+    if x.ndim == 3:
+        x = x[None]
+    if x.ndim != 4 or x.shape[-1] != 3 or x.dtype != torch.uint8:
+        raise EATFaceError(f"images must be uint8 RGB (H, W, 3) or (N, H, W, 3), got {x.dtype} {tuple(x.shape)}")
+    x = x.permute(0, 3, 1, 2).float() / 127.5 - 1.0
+    if x.shape[-1] != size or x.shape[-2] != size:
+        x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False, antialias=True)
+    return x.clamp(-1, 1)
+
+
+@dataclass
+class EATFacePipelineOutput(BaseOutput):
+    """frames: (N, H, W, 3) uint8 RGB at 25 fps."""
+
+    frames: np.ndarray
+
+
+class EATFacePipeline(DiffusionPipeline):
+    """EAT-Face: the TFR UNet steered by the Emotion ControlNet (or a variant's emotion path).
+
+    Args:
+        vae: the KL autoencoder (E, D).
+        unet: the TFR UNet (12 input channels, Eq. 4).
+        audio_projector: F_a.
+        audio_encoder: the frozen wav2vec 2.0 model W.
+        scheduler: any diffusers scheduler (DDIM by default).
+        controlnet: the Emotion ControlNet (variants ``full`` and ``w/o-EVE``).
+        eve: the EVE adapters (``full``).
+        clip: the frozen CLIP model (E_CI, E_CT) when the variant uses emotion text.
+        tokenizer: CLIP's tokenizer.
+        interpolator: an optional learned frame interpolator for step 8.
+        ablation: the variant name (:mod:`eatface.variants`).
+        num_inference_steps: the default number of sampling steps.
+    """
+
+    model_cpu_offload_seq = "audio_encoder->clip->eve->audio_projector->vae->controlnet->unet"
+    _optional_components: ClassVar[list[str]] = ["controlnet", "eve", "clip", "tokenizer", "interpolator"]
+
+    def __init__(
+        self,
+        vae: AutoencoderKL,
+        unet: UNet2DConditionModel,
+        audio_projector: AudioProjector,
+        audio_encoder: Any,
+        scheduler: Any,
+        controlnet: ControlNetModel | None = None,
+        eve: EmotionVisualEmbedding | None = None,
+        clip: Any = None,
+        tokenizer: Any = None,
+        interpolator: FrameInterpolator | None = None,
+        ablation: str = "full",
+        num_inference_steps: int = 25,
+    ) -> None:
+        super().__init__()
+        self.register_modules(
+            vae=vae,
+            unet=unet,
+            audio_projector=audio_projector,
+            audio_encoder=audio_encoder,
+            scheduler=scheduler,
+            controlnet=controlnet,
+            eve=eve,
+            clip=clip,
+            tokenizer=tokenizer,
+            interpolator=interpolator,
+        )
+        self.register_to_config(ablation=get_ablation(ablation).name, num_inference_steps=num_inference_steps)
+
+    # ------------------------------------------------------------------ building blocks (shared with training)
+    @property
+    def resolution(self) -> int:
+        return int(self.vae.config.sample_size)
+
+    @property
+    def ablation(self):
+        return get_ablation(self.config.ablation)
+
+    @torch.no_grad()
+    def encode_images(self, images: torch.Tensor, batch_size: int = 64) -> torch.Tensor:
+        """z = E(x) · scaling_factor for images (N, 3, H, W) in [-1, 1]; the posterior mode, not a sample."""
+        p = next(self.vae.parameters())
+        out = [
+            self.vae.encode(images[k : k + batch_size].to(p.device, p.dtype)).latent_dist.mode()
+            for k in range(0, images.shape[0], batch_size)
+        ]
+        return torch.cat(out) * self.vae.config.scaling_factor
+
+    @torch.no_grad()
+    def decode_latents(self, latents: torch.Tensor, batch_size: int = 64) -> torch.Tensor:
+        """x̃ = D(z̃_0 / scaling_factor) → (N, 3, H, W) in [-1, 1]."""
+        p = next(self.vae.parameters())
+        z = latents / self.vae.config.scaling_factor
+        out = [
+            self.vae.decode(z[k : k + batch_size].to(p.device, p.dtype)).sample
+            for k in range(0, z.shape[0], batch_size)
+        ]
+        return torch.cat(out).float().clamp(-1, 1)
+
+    def text_embeds(self, emotions: list[str]) -> torch.Tensor:
+        """E_CT("<e> emotion") for each emotion, (B, P)."""
+        if self.clip is None or self.tokenizer is None:
+            raise EATFaceError(f"variant {self.config.ablation} has no CLIP text encoder")
+        return clip_text_embeds(self.clip, self.tokenizer, [emotion_prompt(e) for e in emotions])
+
+    def emotion_map(self, emotions: list[str], references: torch.Tensor) -> torch.Tensor | None:
+        """c_e (B, 4, h, w) for the ControlNet, or None when the variant has no ControlNet.
+
+        ``full``: h^e = α A_e(E_CT(e)) + (1 − α) A_v(E_CI(x_r)) (Eq. 7); ``w/o-EVE``: E_CT(e) itself.
+        """
+        ablation = self.ablation
+        if not ablation.controlnet:
+            return None
+        text = self.text_embeds(emotions)
+        if ablation.eve:
+            if self.eve is None:
+                raise EATFaceError("this checkpoint has no trained EVE adapters: run the eve stage")
+            param = next(self.eve.parameters())
+            h_e = self.eve.fuse(
+                text.to(param.device, param.dtype),
+                clip_image_embeds(self.clip, references).to(param.device, param.dtype),
+            )
+        else:
+            h_e = text
+        return emotion_condition(h_e, self.unet.config.sample_size, self.unet.config.out_channels)
+
+    def audio_tokens(self, windows: torch.Tensor, emotion_embeds: torch.Tensor | None = None) -> torch.Tensor:
+        """c_a = F_a(windows) (B, 3, D); (B, 4, D) with the w/o-FEC emotion token."""
+        param = next(self.audio_projector.parameters())
+        if emotion_embeds is not None:
+            emotion_embeds = emotion_embeds.to(param.device, param.dtype)
+        return self.audio_projector(windows.to(param.device, param.dtype), emotion_embeds)
+
+    # ------------------------------------------------------------------ sampling
+    def check_inputs(self, image: Any, audio: Any, emotion: str | None, sampling: str, batch_size: int) -> np.ndarray:
+        if image is None:
+            raise EATFaceError("image: a reference face image is required")
+        samples = np.asarray(audio, dtype=np.float32).reshape(-1)
+        if samples.size < SAMPLE_RATE // FPS * 2:
+            raise EATFaceError(f"audio: {samples.size} samples at 16 kHz is shorter than two video frames")
+        if sampling not in ("parallel", "progressive"):
+            raise EATFaceError(f"sampling must be 'parallel' or 'progressive', got {sampling!r}")
+        if batch_size < 1:
+            raise EATFaceError(f"batch_size must be >= 1, got {batch_size}")
+        if self.ablation.uses_emotion and not emotion:
+            raise EATFaceError(f"variant {self.config.ablation} needs an emotion (e.g. 'happy')")
+        if self.ablation.controlnet and self.controlnet is None:
+            raise EATFaceError("this checkpoint has no trained Emotion ControlNet: run the controlnet stage")
+        return samples
+
+    def _denoise(
+        self,
+        z: torch.Tensor,
+        z_m: torch.Tensor,
+        z_r: torch.Tensor,
+        c_a: torch.Tensor,
+        c_e: torch.Tensor | None,
+        num_inference_steps: int,
+        conditioning_scale: float,
+        generator: torch.Generator | None,
+    ) -> torch.Tensor:
+        """Run the whole reverse process on one batch of frames; a fresh scheduler copy per batch."""
+        scheduler = copy.deepcopy(self.scheduler)  # multistep schedulers keep per-trajectory state
+        scheduler.set_timesteps(num_inference_steps, device=z.device)
+        z = z * scheduler.init_noise_sigma
+        for t in scheduler.timesteps:
+            z_in = scheduler.scale_model_input(z, t)
+            eps = predict_noise(
+                self.unet, z_in, t, z_m, z_r, c_a, self.controlnet if c_e is not None else None, c_e, conditioning_scale
+            )
+            z = scheduler.step(eps, t, z, generator=generator, return_dict=False)[0]
+        return z
+
+    @torch.no_grad()
+    def __call__(
+        self,
+        image: Any,
+        audio: np.ndarray | torch.Tensor,
+        emotion: str | None = None,
+        *,
+        mask_frames: np.ndarray | None = None,
+        mask_boxes: np.ndarray | torch.Tensor | None = None,
+        num_inference_steps: int | None = None,
+        sampling: Literal["parallel", "progressive"] = "parallel",
+        batch_size: int = 75,
+        generator: torch.Generator | None = None,
+        latents: torch.Tensor | None = None,
+        conditioning_scale: float = 1.0,
+        interpolation: str = "auto",
+        interpolation_weight: float = 0.5,
+        callback: Callable[[int, int], None] | None = None,
+        return_dict: bool = True,
+    ) -> EATFacePipelineOutput | tuple[np.ndarray]:
+        """Generate the talking-face frames.
+
+        Args:
+            image: the reference face x_r, uint8 RGB (H, W, 3) (or PIL), a square face crop.
+            audio: mono speech at 16 kHz, float in [-1, 1].
+            emotion: the target emotion word ("happy"), for variants with emotion control.
+            mask_frames: optional (N, H, W, 3) uint8 frames whose outside-the-mask region the output
+                keeps (e.g. the source video when re-dubbing); default: the reference repeated.
+            mask_boxes: (N, 4) or (4,) mask boxes (x0, y0, x1, y1) in pixels of ``mask_frames`` (or of
+                ``image``), from Face Mesh points 127/151/152/356; default :data:`eatface.mask.DEFAULT_BOX`.
+            num_inference_steps: sampling steps (default: the preset's).
+            sampling: ``parallel`` (shared z_T, frames in batches) or ``progressive`` (frame by frame).
+            batch_size: frames per UNet call in parallel mode.
+            generator: the random source of the initial noise.
+            latents: (N, 4, h, w) or (1, 4, h, w) initial noise, overriding step 5.
+            conditioning_scale: ControlNet residual multiplier.
+            interpolation: ``auto``, ``learned``, ``blend`` or ``none`` (step 8).
+            interpolation_weight: w of the smoothing.
+            callback: called as callback(frames_done, frames_total) after each batch.
+
+        Returns:
+            :class:`EATFacePipelineOutput` with (N, H, W, 3) uint8 frames.
+        """
+        # 1. Check inputs
+        samples = self.check_inputs(image, audio, emotion, sampling, batch_size)
+        steps = num_inference_steps or self.config.num_inference_steps
+        device = self._execution_device
+        size = self.resolution
+        n = max(1, round(samples.size / SAMPLE_RATE * FPS))  # frames at 25 fps
+        dtype = self.unet.dtype
+
+        # 2. Audio condition c_a (Sec. III-C-1)
+        feats = wav2vec_features(self.audio_encoder, samples)  # (S, D_w)
+        windows = audio_windows(feats, n)  # (N, 3, D_w)
+        text = self.text_embeds([emotion]) if self.ablation.text_token else None  # (1, P) for w/o-FEC
+        c_a = self.audio_tokens(windows, None if text is None else text.expand(n, -1)).to(device, dtype)
+
+        # 3. Visual conditions c_v = {z_m, z_r} (Sec. III-C-2, III-C-3)
+        x_r = to_model_images(image, size).to(device)  # (1, 3, H, W)
+        src_h = image.size[1] if hasattr(image, "convert") else np.asarray(image).shape[-3]  # pixel rows of x_r
+        if mask_frames is not None:
+            src_h = np.asarray(mask_frames).shape[1]
+            x_src = to_model_images(mask_frames, size).to(device)
+            if x_src.shape[0] != n:  # the source video may be a frame longer or shorter than the audio
+                x_src = x_src[torch.linspace(0, x_src.shape[0] - 1, n).round().long()]
+        else:
+            x_src = x_r.expand(n, -1, -1, -1)
+        if mask_boxes is None:
+            boxes = default_boxes(n, size)
+        else:
+            boxes = torch.as_tensor(np.asarray(mask_boxes), dtype=torch.float32).reshape(-1, 4) * (size / src_h)
+            if boxes.shape[0] != n:
+                boxes = boxes[torch.linspace(0, boxes.shape[0] - 1, n).round().long()]
+        z_m = self.encode_images(masked_image(x_src, boxes)).to(dtype)  # (N, 4, h, w)
+        z_r = self.encode_images(x_r).to(dtype)  # (1, 4, h, w)
+
+        # 4. Emotion condition c_e (Sec. III-D): (1, 4, h, w) or None
+        c_e = self.emotion_map([emotion], x_r) if self.ablation.controlnet else None
+        if c_e is not None:
+            c_e = c_e.to(device, dtype)
+
+        # 5. Initial noise: one shared z_T (parallel) or one per frame (progressive)
+        shape = (self.unet.config.out_channels, self.unet.config.sample_size, self.unet.config.sample_size)
+        if latents is None:
+            count = 1 if sampling == "parallel" else n
+            latents = torch.randn((count, *shape), generator=generator, device="cpu", dtype=torch.float32)
+        if latents.shape[1:] != shape or latents.shape[0] not in (1, n):
+            raise EATFaceError(
+                f"latents must have shape (1 or {n}, {', '.join(map(str, shape))}), got {tuple(latents.shape)}"
+            )
+        z_T = latents.to(device, dtype).expand(n, *shape)
+
+        # 6. Denoising loop: all frames of a batch go through the UNet together
+        chunk = batch_size if sampling == "parallel" else 1
+        out = []
+        for k in range(0, n, chunk):
+            sl = slice(k, min(k + chunk, n))
+            m = sl.stop - sl.start
+            out.append(
+                self._denoise(
+                    z_T[sl].contiguous(),
+                    z_m[sl],
+                    z_r.expand(m, -1, -1, -1),
+                    c_a[sl],
+                    None if c_e is None else c_e.expand(m, -1, -1, -1),
+                    steps,
+                    conditioning_scale,
+                    generator,
+                )
+            )
+            if callback is not None:
+                callback(sl.stop, n)
+        z_0 = torch.cat(out)
+
+        # 7. Decode
+        x = self.decode_latents(z_0)  # (N, 3, H, W) in [-1, 1]
+
+        # 8. Inter-frame smoothing by frame interpolation (post-processing)
+        x = smooth_frames(x, interpolation, self.interpolator, interpolation_weight)
+
+        frames = ((x.clamp(-1, 1) + 1.0) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+        self.maybe_free_model_hooks()
+        if not return_dict:
+            return (frames,)
+        return EATFacePipelineOutput(frames=frames)

@@ -1,0 +1,120 @@
+"""The run folder the stages share: the pipeline being trained, what each stage did, cached inputs.
+
+``<out>/`` is a complete ``EATFacePipeline.save_pretrained`` folder after every stage, plus
+``training_state.json`` (the preset, the variant, and per stage the steps run and the last loss) and
+``checkpoints/<stage>/``. A stage loads the folder, trains its part, and saves the folder again, so
+the stages can run in separate processes, be resumed, and be followed by sampling at any point.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from eatface.audio import audio_windows, wav2vec_features
+from eatface.build import build_pipeline
+from eatface.configuration import EATFaceConfig
+from eatface.data import TrainingCorpus
+from eatface.errors import EATFaceError
+from eatface.mask import masked_image
+
+STATE_FILE = "training_state.json"
+
+
+def read_state(out_dir: str | Path) -> dict[str, Any]:
+    path = Path(out_dir) / STATE_FILE
+    return json.loads(path.read_text()) if path.is_file() else {"stages": {}}
+
+
+def require_stages(out_dir: str | Path, stage: str, needed: list[str]) -> None:
+    """Refuse to run ``stage`` before the stages it builds on."""
+    done = read_state(out_dir)["stages"]
+    missing = [s for s in needed if s not in done]
+    if missing:
+        raise EATFaceError(
+            f"stage {stage} builds on {', '.join(missing)}, not yet trained in {out_dir}: "
+            f"run `eatbench train {missing[0]}` with the same --out first (or `eatbench train all`)"
+        )
+
+
+def load_pipeline(config: EATFaceConfig, out_dir: str | Path) -> Any:
+    """The pipeline saved in ``out_dir``, or a fresh one for ``config`` when the folder is new."""
+    from eatface.pipeline_eatface import EATFacePipeline
+
+    out_dir = Path(out_dir)
+    if (out_dir / "model_index.json").is_file():
+        pipe = EATFacePipeline.from_pretrained(out_dir)
+        if pipe.config.ablation != config.ablation:
+            raise EATFaceError(
+                f"--out {out_dir} holds variant {pipe.config.ablation}, not {config.ablation}: use another --out"
+            )
+        state = read_state(out_dir)
+        if state.get("preset") not in (None, config.name):
+            raise EATFaceError(f"--out {out_dir} holds preset {state['preset']}, not {config.name}: use another --out")
+        return pipe
+    return build_pipeline(config)
+
+
+def save_pipeline(accelerator: Any, pipe: Any, config: EATFaceConfig, out_dir: str | Path, result: Any) -> None:
+    """Save the pipeline and record the stage (main process only), then synchronise."""
+    out_dir = Path(out_dir)
+    if accelerator.is_main_process:
+        pipe.save_pretrained(out_dir)
+        state = read_state(out_dir)
+        state.update(preset=config.name, ablation=config.ablation)
+        state["stages"][result.stage] = {
+            "steps": result.steps,
+            "resumed_from": result.resumed_from,
+            "last_loss": result.losses[-1] if result.losses else None,
+            "first_loss": result.losses[0] if result.losses else None,
+            "num_processes": accelerator.num_processes,
+            "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        tmp = out_dir / (STATE_FILE + ".tmp")
+        tmp.write_text(json.dumps(state, indent=2))
+        tmp.replace(out_dir / STATE_FILE)
+    accelerator.wait_for_everyone()
+
+
+@torch.no_grad()
+def latent_cache(pipe: Any, corpus: TrainingCorpus, batch_size: int = 128) -> dict[str, torch.Tensor]:
+    """z_0 = E(x) and z_m = E(x_m) of every corpus frame (posterior modes, scaled), on CPU."""
+    z0, zm = [], []
+    for k in range(0, corpus.num_frames, batch_size):
+        idx = torch.arange(k, min(k + batch_size, corpus.num_frames))
+        x = corpus.images(idx)
+        z0.append(pipe.encode_images(x).cpu())
+        zm.append(pipe.encode_images(masked_image(x, corpus.boxes[idx])).cpu())
+    return {"z0": torch.cat(z0), "zm": torch.cat(zm)}
+
+
+@torch.no_grad()
+def window_cache(pipe: Any, corpus: TrainingCorpus) -> torch.Tensor:
+    """The wav2vec window [a_{u-1}; a_u; a_{u+1}] of every corpus frame, (M, 3, D_w), on CPU."""
+    out = []
+    for c in range(corpus.num_clips):
+        feats = wav2vec_features(pipe.audio_encoder, corpus.clip_audio(c))
+        out.append(audio_windows(feats, int(corpus.clip_length[c])).cpu())
+    return torch.cat(out)
+
+
+@torch.no_grad()
+def emotion_text_cache(pipe: Any, corpus: TrainingCorpus) -> torch.Tensor | None:
+    """E_CT("<e> emotion") per corpus emotion, (E, P), or None without CLIP."""
+    if pipe.clip is None:
+        return None
+    return pipe.text_embeds(corpus.emotions).cpu()
+
+
+def diffusion_batch(
+    gen: torch.Generator, latents: torch.Tensor, idx: torch.Tensor, num_train_timesteps: int
+) -> dict[str, torch.Tensor]:
+    """ε ~ N(0, I) and t ~ U{0, T-1} for the frames ``idx`` (Eqs. 5 and 11)."""
+    return {
+        "noise": torch.randn((len(idx), *latents.shape[1:]), generator=gen),
+        "t": torch.randint(0, num_train_timesteps, (len(idx),), generator=gen),
+    }

@@ -1,0 +1,102 @@
+"""The training stages: order checks, checkpoint + resume, the corpus file, and 2-process Accelerate."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from eatface import EATFaceError, EATFacePipeline
+from eatface.configuration import get_preset
+from eatface.data import TrainingCorpus
+from eatface.training import train_stage
+from eatface.training.loop import latest_checkpoint
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return TrainingCorpus.synthetic(num_clips=8, frames=4, resolution=64)
+
+
+def test_corpus_round_trip_and_eve_batches(corpus, tmp_path):
+    loaded = TrainingCorpus.load(corpus.save(tmp_path / "c.safetensors"))
+    assert torch.equal(loaded.frames, corpus.frames) and loaded.emotions == corpus.emotions
+    g = torch.Generator().manual_seed(0)
+    x_e, x_r = corpus.sample_distinct_emotions(8, g)
+    emos = corpus.emotion[corpus.frame_clip[x_e]]
+    assert len(set(emos.tolist())) == 8  # never the same emotion twice in an EVE mini-batch
+    neutral = corpus.emotions.index("neutral")
+    assert (corpus.emotion[corpus.frame_clip[x_r]] == neutral).all()  # x_r is emotionless
+    assert torch.equal(corpus.actor[corpus.frame_clip[x_r]], corpus.actor[corpus.frame_clip[x_e]])
+
+
+def test_stages_refuse_to_run_out_of_order(corpus, tmp_path):
+    with pytest.raises(EATFaceError, match="run `eatbench train vae`"):
+        train_stage("tfr", get_preset("tiny"), corpus, tmp_path, steps=1, progress=False)
+    with pytest.raises(EATFaceError, match="has no eve stage"):
+        train_stage("eve", get_preset("tiny", ablation="w/o-Emo"), corpus, tmp_path, steps=1, progress=False)
+
+
+def test_checkpoint_and_resume_continue_the_same_run(corpus, tmp_path):
+    cfg = get_preset("tiny")
+    cfg.stages["vae"].checkpoint_every = 2
+    a = tmp_path / "a"
+    full = train_stage("vae", cfg, corpus, a, steps=4, progress=False)
+    # an interrupted run: 2 steps, then resume to 4 from its checkpoint
+    b = tmp_path / "b"
+    train_stage("vae", cfg, corpus, b, steps=2, progress=False)
+    assert latest_checkpoint(b / "checkpoints" / "vae")[1] == 2
+    resumed = train_stage("vae", cfg, corpus, b, steps=4, progress=False)
+    assert resumed.resumed_from == 2 and len(resumed.losses) == 2
+    assert resumed.losses == pytest.approx(full.losses[2:], rel=1e-4)
+    state = json.loads((b / "training_state.json").read_text())
+    assert state["stages"]["vae"]["steps"] == 4 and state["preset"] == "tiny"
+    vae = EATFacePipeline.from_pretrained(b).vae
+    assert vae.config.scaling_factor != 1.0  # set from the corpus latents
+
+
+@pytest.mark.slow
+def test_a_training_step_under_accelerate_launch_with_two_cpu_processes(corpus, tmp_path):
+    accelerate = Path(sys.executable).with_name("accelerate")
+    if not accelerate.exists():
+        accelerate = shutil.which("accelerate")
+    path = corpus.save(tmp_path / "corpus.safetensors")
+    out = tmp_path / "run"
+    env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES="", ACCELERATE_USE_CPU="1")
+    cmd = [
+        str(accelerate),
+        "launch",
+        "--multi_gpu",  # with no visible GPU: several CPU processes over gloo
+        "--num_processes",
+        "2",
+        "--num_machines",
+        "1",
+        "--mixed_precision",
+        "no",
+        "--dynamo_backend",
+        "no",
+        "-m",
+        "eatface.training",
+        "--stage",
+        "vae",
+        "--preset",
+        "tiny",
+        "--corpus",
+        str(path),
+        "--out",
+        str(out),
+        "--steps",
+        "2",
+        "--no-progress",
+    ]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, cwd=Path(__file__).parents[2])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    state = json.loads((out / "training_state.json").read_text())
+    assert state["stages"]["vae"]["num_processes"] == 2 and state["stages"]["vae"]["steps"] == 2
+    assert (out / "vae" / "diffusion_pytorch_model.safetensors").is_file()
