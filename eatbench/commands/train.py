@@ -1,11 +1,16 @@
 """`eatbench train`: the EAT-Face training stages (and, later, the demo judges).
 
 ``eatbench train {vae,tfr,eve,controlnet,finetune,all} --preset P --dataset D [--root DIR]
-[--steps N] [--out DIR] [--variant V] [--seed S]``. The dataset's training split is prepared
+[--steps N] [--out DIR] [--variant V] [--seed S] [--init-from RUN]``. The dataset's training split is prepared
 (cached), resized to the preset's resolution and stored as ``<out>/corpus.safetensors``; the stage
 then trains on HF Accelerate and saves a pipeline folder in ``<out>`` that ``--weights`` accepts.
 For several GPUs or processes run the same stage through ``accelerate launch -m eatface.training
 --corpus <out>/corpus.safetensors ...``.
+
+An ablation variant can start from a finished run of the same preset (``--init-from RUN``): it copies
+the VAE, the frozen towers and the TFR-stage UNet + F_a and trains only its own stages (see
+:mod:`eatface.training.initialise`), e.g.
+``eatbench train all --variant w/o-EVE --init-from ~/.cache/eatbench/eatface/tiny``.
 """
 
 from __future__ import annotations
@@ -36,12 +41,13 @@ def _train(
     variant: str,
     seed: int | None,
     resume: bool,
+    init_from: Path | None = None,
 ) -> None:
     from eatbench.errors import EatbenchError
     from eatface.errors import EATFaceError
 
     try:
-        _run(stage, preset, dataset, root, steps, out, variant, seed, resume)
+        _run(stage, preset, dataset, root, steps, out, variant, seed, resume, init_from)
     except EATFaceError as err:
         raise EatbenchError(str(err)) from None
 
@@ -56,6 +62,7 @@ def _run(
     variant: str,
     seed: int | None,
     resume: bool,
+    init_from: Path | None = None,
 ) -> None:
     import hashlib
 
@@ -68,7 +75,7 @@ def _run(
     from eatbench.preprocess.prepare import prepare_clips
     from eatface.configuration import get_preset
     from eatface.data import TrainingCorpus
-    from eatface.training import stages_for, train_stage
+    from eatface.training import initialise_from, stages_for, train_stage
 
     if steps is not None and steps < 1:
         raise EatbenchError(f"--steps {steps}: must be at least 1")
@@ -85,6 +92,10 @@ def _run(
     key = hashlib.sha256(("\n".join(sorted(c.clip_id for c in clips)) + f"\n{config.resolution}").encode()).hexdigest()
     corpus_path = out / "corpus.safetensors"
     key_path = out / "corpus.key"
+    source = init_from.expanduser() if init_from is not None else None
+    if source is not None and not corpus_path.is_file() and (source / "corpus.key").is_file():
+        if (source / "corpus.key").read_text() == key:  # the same clips: read the source's corpus file
+            corpus_path, key_path = source / "corpus.safetensors", source / "corpus.key"
     if corpus_path.is_file() and key_path.is_file() and key_path.read_text() == key:
         corpus = TrainingCorpus.load(corpus_path)
     else:
@@ -98,7 +109,11 @@ def _run(
         key_path.write_text(key)
     typer.echo(f"corpus: {corpus.num_clips} clips, {corpus.num_frames} frames at {corpus.resolution}px -> {out}")
 
-    # 2. The stages
+    # 2. The stages (after copying the shared ones from --init-from)
+    if source is not None:
+        record = initialise_from(config, out, source)
+        what = ", ".join(record["copied_stages"]) or "the TFR weights (trained again with the emotion token)"
+        typer.echo(f"initialised from {record['run']}: {what}")
     for name in stages_for(config) if stage == "all" else [stage]:
         result = train_stage(name, config, corpus, out, steps=steps, seed=seed, resume=resume)
         losses = f", loss {result.losses[0]:.4f} -> {result.losses[-1]:.4f}" if result.losses else " (already done)"
@@ -116,8 +131,11 @@ def _register(stage: str) -> None:
         variant: str = typer.Option("full", "--variant", help="full, w/o-EVE, w/o-FEC or w/o-Emo"),
         seed: int | None = typer.Option(None, "--seed", help="training seed (default: the preset's)"),
         resume: bool = typer.Option(True, "--resume/--no-resume", help="continue from the last checkpoint"),
+        init_from: Path | None = typer.Option(
+            None, "--init-from", help="a finished run (same preset) whose VAE and TFR this variant starts from"
+        ),
     ) -> None:
-        _train(stage, preset, dataset, root, steps, out, variant, seed, resume)
+        _train(stage, preset, dataset, root, steps, out, variant, seed, resume, init_from)
 
     command.__doc__ = f"Train {STAGE_HELP[stage]}."
     app.command(stage)(command)

@@ -123,7 +123,8 @@ class EATFace(Method):
         for p in sorted(folder.rglob("*")):
             if (
                 p.is_file()
-                and "checkpoints" not in p.relative_to(folder).parts
+                # Training leftovers (checkpoints, stage snapshots) do not change what is generated.
+                and not {"checkpoints", "stages"} & set(p.relative_to(folder).parts)
                 and p.suffix in (".json", ".safetensors")
             ):
                 if p.name == "training_state.json":

@@ -4,6 +4,8 @@
 ``controlnet`` (Sec. III-D-2, Eq. 11, everything else frozen) → ``finetune`` (UNet + ControlNet).
 A variant runs the subset it needs (:mod:`eatface.variants`). Every stage reads and writes the same
 run folder (a ``save_pretrained`` pipeline folder), runs on HF Accelerate, checkpoints and resumes.
+A run folder started from another run (:func:`initialise_from`, ``--init-from``) skips the stages it
+copied.
 
 Run under ``accelerate launch`` with ``python -m eatface.training`` (see ``--help``).
 """
@@ -20,6 +22,7 @@ from eatface.errors import EATFaceError, did_you_mean
 from eatface.training.controlnet import train_controlnet
 from eatface.training.eve import train_eve
 from eatface.training.finetune import train_finetune
+from eatface.training.initialise import initialise_from, is_copied
 from eatface.training.loop import StageResult
 from eatface.training.tfr import train_tfr
 from eatface.training.vae import train_vae
@@ -49,6 +52,8 @@ def train_stage(
         raise EATFaceError(f"variant {config.ablation} has no {stage} stage; it trains {', '.join(stages_for(config))}")
     if stage == "vae" and not isinstance(config.vae, dict):
         raise EATFaceError(f"preset {config.name} uses the pretrained VAE {config.vae!r}; there is no vae stage")
+    if is_copied(out_dir, stage):  # copied from another run by --init-from: nothing to train
+        return StageResult(stage=stage, steps=0, resumed_from=0)
     return STAGES[stage](config, corpus, out_dir, **kwargs)
 
 
@@ -57,4 +62,4 @@ def train_all(config: EATFaceConfig, corpus: TrainingCorpus, out_dir: str | Path
     return [train_stage(s, config, corpus, out_dir, **kwargs) for s in stages_for(config)]
 
 
-__all__ = ["STAGES", "StageResult", "TrainingCorpus", "stages_for", "train_all", "train_stage"]
+__all__ = ["STAGES", "StageResult", "TrainingCorpus", "initialise_from", "stages_for", "train_all", "train_stage"]

@@ -15,7 +15,7 @@ import sys
 from eatface.configuration import get_preset
 from eatface.data import TrainingCorpus
 from eatface.errors import EATFaceError
-from eatface.training import STAGES, stages_for, train_stage
+from eatface.training import STAGES, initialise_from, stages_for, train_stage
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,10 +29,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--no-resume", action="store_true", help="ignore existing checkpoints")
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument("--init-from", default=None, help="a finished run folder whose shared stages to start from")
     args = parser.parse_args(argv)
     try:
         config = get_preset(args.preset, ablation=args.variant)
         corpus = TrainingCorpus.load(args.corpus)
+        if args.init_from:
+            from accelerate import PartialState
+
+            state = PartialState()
+            if state.is_main_process:
+                initialise_from(config, args.out, args.init_from)
+            state.wait_for_everyone()
         stages = stages_for(config) if args.stage == "all" else [args.stage]
         for stage in stages:
             result = train_stage(

@@ -23,10 +23,12 @@ from eatface.training.loop import StageResult, make_accelerator, run_stage_loop
 from eatface.training.workspace import (
     diffusion_batch,
     emotion_text_cache,
+    initialised_steps,
     latent_cache,
     load_pipeline,
     require_stages,
     save_pipeline,
+    save_tfr_snapshot,
     window_cache,
 )
 from eatface.unet import predict_noise
@@ -76,9 +78,10 @@ def train_tfr(
     accelerator: Any = None,
     progress: bool = True,
 ) -> StageResult:
-    """Train UNet + F_a with Eq. 5 and save the pipeline folder."""
+    """Train UNet + F_a with Eq. 5 and save the pipeline folder (and the ``stages/tfr/`` snapshot)."""
     if isinstance(config.vae, dict):
         require_stages(out_dir, "tfr", ["vae"])
+    steps = steps or initialised_steps(out_dir, "tfr")  # a w/o-FEC run started from another run's TFR
     accelerator = accelerator or make_accelerator(out_dir)
     pipe = load_pipeline(config, out_dir).to(accelerator.device)
     settings = config.stages["tfr"]
@@ -115,5 +118,7 @@ def train_tfr(
     )
     pipe.unet = objective.unet.eval().requires_grad_(False)
     pipe.audio_projector = objective.audio_projector.eval().requires_grad_(False)
+    if accelerator.is_main_process:  # the finetune stage later overwrites the run folder's UNet
+        save_tfr_snapshot(pipe, out_dir)
     save_pipeline(accelerator, pipe, config, out_dir, result)
     return result

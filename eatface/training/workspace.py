@@ -1,14 +1,17 @@
 """The run folder the stages share: the pipeline being trained, what each stage did, cached inputs.
 
 ``<out>/`` is a complete ``EATFacePipeline.save_pretrained`` folder after every stage, plus
-``training_state.json`` (the preset, the variant, and per stage the steps run and the last loss) and
-``checkpoints/<stage>/``. A stage loads the folder, trains its part, and saves the folder again, so
+``training_state.json`` (the preset, the variant, and per stage the steps run and the last loss),
+``checkpoints/<stage>/`` and ``stages/tfr/`` (the TFR stage's UNet and F_a, kept because the finetune
+stage overwrites the run folder's UNet; another variant starts from it, see
+:mod:`eatface.training.initialise`). A stage loads the folder, trains its part, and saves the folder again, so
 the stages can run in separate processes, be resumed, and be followed by sampling at any point.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -23,11 +26,29 @@ from eatface.errors import EATFaceError
 from eatface.mask import masked_image
 
 STATE_FILE = "training_state.json"
+TFR_SNAPSHOT = Path("stages") / "tfr"  # <out>/stages/tfr/{unet,audio_projector}/
 
 
 def read_state(out_dir: str | Path) -> dict[str, Any]:
     path = Path(out_dir) / STATE_FILE
     return json.loads(path.read_text()) if path.is_file() else {"stages": {}}
+
+
+def initialised_steps(out_dir: str | Path, stage: str) -> int | None:
+    """The step count ``--init-from`` set for ``stage`` (w/o-FEC's shorter TFR), or None."""
+    return read_state(out_dir).get("init_from", {}).get("steps", {}).get(stage)
+
+
+def save_tfr_snapshot(pipe: Any, out_dir: str | Path) -> Path:
+    """Keep the TFR result (UNet + F_a) in ``<out>/stages/tfr/``, written beside and renamed into place."""
+    root = Path(out_dir) / TFR_SNAPSHOT
+    tmp = root.with_name(root.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    pipe.unet.save_pretrained(tmp / "unet")
+    pipe.audio_projector.save_pretrained(tmp / "audio_projector")
+    shutil.rmtree(root, ignore_errors=True)
+    tmp.replace(root)
+    return root
 
 
 def require_stages(out_dir: str | Path, stage: str, needed: list[str]) -> None:
