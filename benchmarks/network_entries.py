@@ -1,43 +1,48 @@
-"""Timing entries for the network metrics (LPIPS, FID, LSE-D/LSE-C, CSIM) for ``bench_metrics.py``.
+"""The reference side of ``bench_metrics.py`` for the network metrics, and the random judges both sides load.
 
-Each ``ours_*``/``ref_*`` pair takes ``(gen, gt)`` uint8 RGB frames and returns per-frame (or pooled)
-values; ``ours_*`` runs the eatbench metric class (batched, one SyncNet pass shared by LSE-D/C),
-``ref_*`` runs the reference package as its users do (``lpips.LPIPS``, pytorch-fid's
-``InceptionV3`` + ``calculate_frechet_distance``, syncnet-python's ``SyncNetInstance.evaluate`` on a
-frame folder, insightface's ``norm_crop`` + ``ArcFaceONNX.get``).
+Each ``ref_*`` function is one reference package run the way its users run it, over the benchmark's
+clips (:class:`bench_metrics.Item`: a generated video, its ground-truth crop video and the source
+image, all lossless files), decoding what it needs itself:
+
+- ``ref_lpips``: ``lpips.LPIPS(net="alex")`` on every aligned frame pair (``lpips.im2tensor``), one pair
+  per call;
+- ``ref_fid``: pytorch-fid as its command line does it: the frames of all generated videos and of all
+  ground-truth videos written as PNG into two folders, ``compute_statistics_of_path`` on each
+  (``InceptionV3([3])``, batch 50), then ``calculate_frechet_distance`` (timed apart: the 2048-d matrix
+  square root);
+- ``ref_lse``: syncnet-python's ``SyncNetInstance.evaluate`` on a frame folder and ``audio.wav`` per video
+  (the Wav2Lip LRS loop: ``cv2.resize`` of each BGR crop to 224; frames stored lossless so that both
+  sides see the same pixels);
+- ``ref_csim``: MediaPipe Face Mesh five points (the protocol's landmark source, the same function as our
+  side) and insightface's ``ArcFaceONNX.get`` (its own ``norm_crop``) + ``compute_sim`` per frame.
 
 The networks hold **random weights** written in the official formats and names into a temporary
 folder by :func:`install_random_judges` (the real files cannot be downloaded here). That is right for
 timing and for checking that both sides compute the same number; it is never a measurement.
-
-Usage from bench_metrics.py::
-
-    from network_entries import NETWORK_ENTRIES, install_random_judges
-    install_random_judges()          # sets EATBENCH_WEIGHTS and TORCH_HOME to a temp folder
-    ENTRIES += NETWORK_ENTRIES       # Entry(name, ours, reference, rtol) tuples
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 
-Frames = np.ndarray
-_ROOT: Path | None = None
 
-# ArcFace five points for 256x256 crops (the template scaled around the face centre); fixed so that both
-# sides align the same faces without running a detector.
-_FIVE = np.array([[87.5, 118.2], [168.1, 117.7], [128.1, 163.9], [95.0, 211.1], [161.7, 210.8]], np.float32)
+def clock() -> np.ndarray:
+    """``[wall seconds, CPU seconds]``: CPU time of this process and its reaped children (DataLoader workers),
+    all threads, which a busy shared machine disturbs far less than the wall clock."""
+    t = os.times()
+    return np.array([time.perf_counter(), t.user + t.system + t.children_user + t.children_system])
 
 
 def install_random_judges(root: str | os.PathLike | None = None, seed: int = 0) -> Path:
     """Write random judges under their official names and point EATBENCH_WEIGHTS/TORCH_HOME at them."""
-    global _ROOT
     import torch
     import torchvision
 
@@ -60,125 +65,118 @@ def install_random_judges(root: str | os.PathLike | None = None, seed: int = 0) 
     os.environ["EATBENCH_WEIGHTS"] = str(weights)
     os.environ["TORCH_HOME"] = str(root / "torch")
     torch.hub._hub_dir = None
-    _ROOT = root
     return root
 
 
-def _audio(n_frames: int, seed: int = 0) -> np.ndarray:
-    return (np.random.default_rng(seed).standard_normal(n_frames * 640) * 2000).astype(np.int16)
+def _frames(path: Path) -> np.ndarray:
+    from eatbench.io import read_video
+
+    return read_video(path).frames
 
 
-# -- LPIPS ------------------------------------------------------------------------------------------
-def ours_lpips(gen: Frames, gt: Frames) -> np.ndarray:
-    from eatbench.judges.lpips_net import lpips_for
-    from eatbench.metrics.lpips import lpips_per_frame
+def _pairs(gen: np.ndarray, gt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The EAT pairing (``np.linspace(0, n, min_len, endpoint=False)``), as test_psnr_ssim.py does it."""
+    n = min(len(gen), len(gt))
+    return (
+        gen[np.linspace(0, len(gen), n, endpoint=False).astype(np.int32)],
+        gt[np.linspace(0, len(gt), n, endpoint=False).astype(np.int32)],
+    )
 
-    return lpips_per_frame(lpips_for("official"), gen, gt)
 
-
-def ref_lpips(gen: Frames, gt: Frames) -> np.ndarray:
+# -- LPIPS: per frame pair, frames pooled ------------------------------------------------------------
+def ref_lpips(items: list[Any]) -> dict[str, Any]:
     import lpips
     import torch
 
+    # The trunk from the torch hub file (lpips would fetch it through torchvision), the lin layers from the wheel.
     net = lpips.LPIPS(net="alex", pnet_rand=True, verbose=False)
     trunk = torch.load(Path(os.environ["TORCH_HOME"]) / "hub/checkpoints/alexnet-owt-7be5be79.pth", weights_only=True)
-    slices = {k: v for k, v in net.net.state_dict().items()}
-    net.net.load_state_dict({k: trunk[f"features.{k.split('.', 1)[1]}"] for k in slices})
+    net.net.load_state_dict({k: trunk[f"features.{k.split('.', 1)[1]}"] for k in net.net.state_dict()})
+    per_clip: dict[str, list[float]] = {}
     with torch.no_grad():
-        return np.array([float(net(lpips.im2tensor(a), lpips.im2tensor(b))) for a, b in zip(gen, gt, strict=True)])
+        for it in items:
+            gen, gt = _pairs(_frames(it.gen), _frames(it.gt))
+            per_clip[it.clip_id] = [
+                float(net(lpips.im2tensor(a), lpips.im2tensor(b))) for a, b in zip(gen, gt, strict=False)
+            ]
+    return {"frames": per_clip}
 
 
-# -- FID (pooled: one value) -------------------------------------------------------------------------
-def ours_fid(gen: Frames, gt: Frames) -> np.ndarray:
-    from eatbench.metrics.base import Sample
-    from eatbench.metrics.fid import FID
-
-    metric = FID(sqrtm="sqrtm")
-    return np.array([metric.value(metric.clip_state(Sample(gen=gen, gt=gt)))])
-
-
-def ref_fid(gen: Frames, gt: Frames) -> np.ndarray:
+# -- FID: all frames pooled into two folders ---------------------------------------------------------
+def ref_fid(items: list[Any]) -> dict[str, Any]:
+    import cv2
     import torch
-    from pytorch_fid.fid_score import calculate_frechet_distance
+    from pytorch_fid.fid_score import calculate_frechet_distance, compute_statistics_of_path
     from pytorch_fid.inception import InceptionV3
 
-    model = InceptionV3([3]).eval()
-    stats = []
-    for frames in (gen, gt):
-        acts = []
+    num_workers = min(os.cpu_count() or 0, 8)  # the pytorch-fid command line's default
+    with tempfile.TemporaryDirectory(prefix="bench-fid-") as tmp:
+        folders = {"gen": Path(tmp, "gen"), "gt": Path(tmp, "gt")}
+        for f in folders.values():
+            f.mkdir()
+        for it in items:
+            for side in ("gen", "gt"):
+                for t, frame in enumerate(_frames(getattr(it, side))):
+                    cv2.imwrite(str(folders[side] / f"{it.clip_id}_{t:05d}.png"), frame[:, :, ::-1])
+        model = InceptionV3([InceptionV3.BLOCK_INDEX_BY_DIM[2048]]).eval()
         with torch.no_grad():
-            for s in range(0, len(frames), 50):
-                x = torch.from_numpy(frames[s : s + 50]).permute(0, 3, 1, 2).float().div(255)
-                acts.append(model(x)[0].squeeze(3).squeeze(2).numpy())
-        a = np.concatenate(acts).astype(np.float64)
-        stats += [a.mean(0), np.cov(a, rowvar=False)]
+            m1, s1 = compute_statistics_of_path(str(folders["gen"]), model, 50, 2048, "cpu", num_workers)
+            m2, s2 = compute_statistics_of_path(str(folders["gt"]), model, 50, 2048, "cpu", num_workers)
+    t0 = clock()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return np.array([calculate_frechet_distance(*stats)])
+        warnings.simplefilter("ignore")  # SciPy 1.17 deprecates sqrtm's `disp`, which pytorch-fid passes
+        value = float(calculate_frechet_distance(m1, s1, m2, s2))
+    return {"value": value, "distance_s": clock() - t0}
 
 
-# -- LSE-D, LSE-C (one video: [LSE-D, LSE-C]) --------------------------------------------------------
-def ours_lse(gen: Frames, gt: Frames) -> np.ndarray:
-    from eatbench.metrics.base import Sample
-    from eatbench.metrics.lse import LSEConfidence, LSEDistance
-
-    sample = Sample(gen=gen, audio=_audio(len(gen)))
-    d, c = LSEDistance(), LSEConfidence()
-    return np.array([d.value(d.clip_state(sample)), c.value(c.clip_state(sample))])
-
-
-def ref_lse(gen: Frames, gt: Frames) -> np.ndarray:
+# -- LSE-D, LSE-C: one syncnet_python evaluation per video ---------------------------------------------
+def ref_lse(items: list[Any]) -> dict[str, Any]:
     import cv2
     import torch
     from scipy.io import wavfile
     from syncnet_python.SyncNetInstance import SyncNetInstance
     from syncnet_python.SyncNetModel import S
 
-    with tempfile.TemporaryDirectory() as tmp:
-        for t, frame in enumerate(gen):  # the Wav2Lip LRS loop: cv2.resize(frame, (224, 224)), BGR
-            img = cv2.resize(np.ascontiguousarray(frame[:, :, ::-1]), (224, 224))
-            Path(tmp, f"{t + 1:06d}.jpg").write_bytes(cv2.imencode(".png", img)[1].tobytes())  # lossless
-        wavfile.write(Path(tmp, "audio.wav"), 16000, _audio(len(gen)))
-        inst = SyncNetInstance(S(), device="cpu")
-        inst.loadParameters(str(Path(os.environ["EATBENCH_WEIGHTS"]) / "syncnet_v2.model"))
-        with torch.no_grad():
-            _, conf, minval = inst.evaluate(SimpleNamespace(tmp_dir=tmp, batch_size=20, vshift=15))
-    return np.array([minval, conf])
+    from eatbench.io import read_audio
+
+    inst = SyncNetInstance(S(), device="cpu")
+    inst.loadParameters(str(Path(os.environ["EATBENCH_WEIGHTS"]) / "syncnet_v2.model"))
+    out: dict[str, tuple[float, float]] = {}
+    for it in items:
+        with tempfile.TemporaryDirectory(prefix="bench-lse-") as tmp:
+            for t, frame in enumerate(_frames(it.gen)):  # the Wav2Lip LRS loop: cv2.resize(frame, (224, 224)), BGR
+                img = cv2.resize(np.ascontiguousarray(frame[:, :, ::-1]), (224, 224))
+                Path(tmp, f"{t + 1:06d}.jpg").write_bytes(cv2.imencode(".png", img)[1].tobytes())  # lossless
+            wavfile.write(Path(tmp, "audio.wav"), 16000, read_audio(it.gen).int16)
+            with torch.no_grad():
+                _, conf, minval = inst.evaluate(SimpleNamespace(tmp_dir=tmp, batch_size=20, vshift=15))
+        out[it.clip_id] = (float(minval), float(conf))
+    return {"videos": out}
 
 
-# -- CSIM (per frame, source = first GT frame) -------------------------------------------------------
-def ours_csim(gen: Frames, gt: Frames) -> np.ndarray:
-    from eatbench.judges.arcface import arcface_for
-    from eatbench.metrics.csim import cosine, embed_frames
-
-    judge = arcface_for("official")
-    mesh = np.zeros((len(gen), 478, 2), np.float32)
-    from eatbench.preprocess.mediapipe_face import ARCFACE_FIVE
-
-    mesh[:, list(ARCFACE_FIVE)] = _FIVE
-    src, _ = embed_frames(judge, gt[:1], mesh[:1])
-    emb, _ = embed_frames(judge, gen, mesh)
-    return cosine(emb, np.repeat(src, len(gen), 0))
-
-
-def ref_csim(gen: Frames, gt: Frames) -> np.ndarray:
+# -- CSIM: source image vs every generated frame, frame mean per video ---------------------------------
+def ref_csim(items: list[Any]) -> dict[str, Any]:
+    import cv2
     from insightface.app.common import Face
     from insightface.model_zoo.arcface_onnx import ArcFaceONNX
 
+    from eatbench.preprocess.mediapipe_face import arcface_five, face_mesh
+
     model = ArcFaceONNX(model_file=str(Path(os.environ["EATBENCH_WEIGHTS"]) / "w600k_r50.onnx"))
+    out: dict[str, float] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        src = model.get(np.ascontiguousarray(gt[0, :, :, ::-1]), Face(kps=_FIVE))
-        return np.array(
-            [model.compute_sim(src, model.get(np.ascontiguousarray(f[:, :, ::-1]), Face(kps=_FIVE))) for f in gen]
-        )
-
-
-# (name, ours, reference, rtol). LSE: LSE-C is a small difference of two float32 means, so its relative
-# error is bounded by float32 resolution of LSE-D (see tests/metrics/test_lse.py); 1e-4 covers it.
-NETWORK_ENTRIES = [
-    ("lpips", ours_lpips, ref_lpips, 1e-5),
-    ("fid", ours_fid, ref_fid, 1e-5),
-    ("lse", ours_lse, ref_lse, 1e-4),
-    ("csim", ours_csim, ref_csim, 1e-5),
-]
+        for it in items:
+            src_bgr = cv2.imread(str(it.source), cv2.IMREAD_COLOR)
+            src_five = arcface_five(face_mesh(np.ascontiguousarray(src_bgr[:, :, ::-1])[None]))[0]
+            src = model.get(src_bgr, Face(kps=src_five))
+            gen = _frames(it.gen)
+            five = arcface_five(face_mesh(gen))
+            sims = [
+                model.compute_sim(src, model.get(np.ascontiguousarray(f[:, :, ::-1]), Face(kps=k)))
+                for f, k in zip(gen, five, strict=False)
+                if np.isfinite(k).all()
+            ]
+            if sims:
+                out[it.clip_id] = float(np.mean(sims))
+    return {"videos": out}

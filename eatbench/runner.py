@@ -587,14 +587,15 @@ class Runner:
         ]
         if not todo:
             return ClipOutcome(clip.clip_id, generated, None)
-        from eatbench.io import read_video
+        from eatbench.io import read_audio, read_video
 
         p = prep()
         sample = Sample(
             gen=read_video(row["path"]).frames,
             gt=p.frames,
             source=p.reference,
-            audio=p.audio.int16,
+            # The generated video's own track (the contract muxes the clip's audio; shifted-audio delays it).
+            audio=read_audio(row["path"]).int16,
             clip_id=clip.clip_id,
             emotion=self._target_emotion(clip),
         )

@@ -10,6 +10,9 @@ at run time, never random in a measurement.
 Forward: RGB in [0, 1] -> bilinear resize to 299×299 (``align_corners=False``, no antialias) -> ``2x − 1``
 -> Conv2d_1a .. Mixed_7c -> global average pool -> ``(N, 2048)``.
 
+:func:`inception_for` runs the loaded network through ONNX Runtime (:func:`onnx_runtime_inception`, the same
+graph exported in memory, about 4× faster on CPU).
+
 Example:
     >>> net = build_fid_inception()  # structure only, untrained
     >>> sorted(net.state_dict())[:1]
@@ -26,6 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from eatbench.errors import InputError
+from eatbench.judges.onnx_runtime import OrtFunction
 
 
 def build_fid_inception() -> nn.Module:
@@ -81,12 +85,20 @@ def load_fid_inception(path: str | os.PathLike) -> FIDInception:
     return FIDInception(net).eval()
 
 
+def onnx_runtime_inception(net: FIDInception) -> OrtFunction:
+    """The loaded network run by ONNX Runtime (:mod:`eatbench.judges.onnx_runtime`): the same graph and weights,
+    about 4× faster than eager PyTorch on 2 CPU cores, pool3 activations equal to ~1e-6 relative (inside the
+    1e-5 of the pytorch-fid equivalence test). Called like the module: ``(N, 3, H, W)`` in [0, 1] -> ``(N, 2048)``.
+    """
+    return OrtFunction(net, (torch.zeros(1, 3, 64, 64),), {"x": {0: "n", 2: "h", 3: "w"}})
+
+
 @lru_cache(maxsize=2)
-def _cached(path: str, mtime_ns: int) -> FIDInception:
-    return load_fid_inception(path)
+def _cached(path: str, mtime_ns: int) -> OrtFunction:
+    return onnx_runtime_inception(load_fid_inception(path))
 
 
-def inception_for(profile: str = "official") -> FIDInception:
+def inception_for(profile: str = "official") -> OrtFunction:
     """The FID judge, loaded once per process (raises MissingWeightsError if the file is absent)."""
     from eatbench.judges.weights import resolve_weights
 
@@ -95,7 +107,7 @@ def inception_for(profile: str = "official") -> FIDInception:
 
 
 @torch.no_grad()
-def inception_activations(net: FIDInception, frames, batch_size: int = 50) -> torch.Tensor:
+def inception_activations(net: FIDInception | OrtFunction, frames, batch_size: int = 50) -> torch.Tensor:
     """pool3 activations ``(T, 2048)`` float32 of uint8 RGB frames ``(T, H, W, 3)`` (``ToTensor`` scaling)."""
     out = []
     for s in range(0, len(frames), batch_size):

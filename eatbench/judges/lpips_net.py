@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from eatbench.errors import InputError
+from eatbench.judges.onnx_runtime import OrtFunction
 
 CHANNELS = (64, 192, 384, 256, 256)
 # torchvision AlexNet `features` indices of each LPIPS slice: relu1 = [0:2], relu2 = [2:5], ...
@@ -143,12 +144,20 @@ def _load_state(path: str | os.PathLike) -> dict[str, torch.Tensor]:
 
 
 @lru_cache(maxsize=2)
-def _cached(trunk: str, lin: str, mtimes: tuple[int, int]) -> LPIPSAlex:
-    return load_lpips_alex(trunk, lin)
+def _cached(trunk: str, lin: str, mtimes: tuple[int, int]) -> OrtFunction:
+    return OrtFunction(
+        load_lpips_alex(trunk, lin),
+        (torch.zeros(1, 3, 64, 64),) * 2,
+        {x: {0: "n", 2: "h", 3: "w"} for x in ("x0", "x1")},
+    )
 
 
-def lpips_for(profile: str = "official") -> LPIPSAlex:
-    """The LPIPS judge, loaded once per process (raises MissingWeightsError if a file is absent)."""
+def lpips_for(profile: str = "official") -> OrtFunction:
+    """The LPIPS judge, loaded once per process (raises MissingWeightsError if a file is absent).
+
+    It runs through ONNX Runtime (:mod:`eatbench.judges.onnx_runtime`: the same graph and weights, several times
+    faster on CPU, values equal to ~1e-6 relative) and is called like :class:`LPIPSAlex`: ``net(in0, in1)``.
+    """
     from eatbench.judges.weights import resolve_weights
 
     trunk = resolve_weights("lpips-alex", profile)  # type: ignore[arg-type]

@@ -29,6 +29,7 @@ import torch
 from torch import nn
 
 from eatbench.errors import InputError
+from eatbench.judges.onnx_runtime import ort_method
 
 AUDIO_CHANNELS = (64, 192, 384, 256, 256, 512)
 LIP_CHANNELS = (96, 256, 256, 256, 256, 512)
@@ -162,13 +163,32 @@ def load_syncnet(path: str | os.PathLike) -> SyncNetS:
     return net.eval()
 
 
+class OrtSyncNet:
+    """A loaded :class:`SyncNetS` whose ``forward_lip_sequence`` and ``forward_aud`` run through ONNX Runtime.
+
+    The same graph and weights (:mod:`eatbench.judges.onnx_runtime`), several times faster than eager PyTorch
+    on CPU; features equal to ~1e-6 relative. ``net`` keeps the PyTorch module.
+    """
+
+    def __init__(self, net: SyncNetS) -> None:
+        self.net = net.eval()
+        self.config = net.config
+        self.forward_lip_sequence = ort_method(
+            net, "forward_lip_sequence", (torch.zeros(1, 3, 9, 224, 224),), {"x": {2: "t"}}
+        )
+        self.forward_aud = ort_method(net, "forward_aud", (torch.zeros(2, 1, 13, 20),), {"x": {0: "n"}})
+
+
 @lru_cache(maxsize=4)
-def _cached(path: str, mtime_ns: int) -> SyncNetS:
-    return load_syncnet(path)
+def _cached(path: str, mtime_ns: int) -> OrtSyncNet:
+    return OrtSyncNet(load_syncnet(path))
 
 
-def syncnet_for(profile: str = "official") -> SyncNetS:
-    """The SyncNet judge of a profile, loaded once per process (raises MissingWeightsError if absent)."""
+def syncnet_for(profile: str = "official") -> OrtSyncNet:
+    """The SyncNet judge of a profile, loaded once per process (raises MissingWeightsError if absent).
+
+    Its two feature functions run through ONNX Runtime (:class:`OrtSyncNet`); ``.net`` is the PyTorch module.
+    """
     from eatbench.judges.weights import resolve_weights
 
     path = resolve_weights("syncnet", profile)  # type: ignore[arg-type]
