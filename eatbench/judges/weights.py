@@ -9,8 +9,9 @@ the folders searched, in order:
   ``pt_inception-2015-12-05-6726825d.pth``, ``alexnet-owt-7be5be79.pth``, ``vgg16-397923af.pth``);
 - ``insightface``: ``~/.insightface/models/buffalo_l/`` (where insightface unpacks ``w600k_r50.onnx``);
 - ``lpips-package``: the ``lpips`` wheel's own ``weights/v0.1/`` folder (the linear layers);
-- ``demo-package``: ``eatbench/judges/demo_weights/`` (judges trained on the demo corpus, shipped
-  with the package), then ``$EATBENCH_WEIGHTS/demo/``.
+- ``demo-package``: ``$EATBENCH_WEIGHTS/demo/`` (a judge the user retrained with ``eatbench train
+  …-judge`` wins), then ``eatbench/judges/demo_weights/`` (judges trained on the demo corpus, shipped
+  with the package).
 
 Two judge profiles exist: ``official`` (the published networks, for real datasets) and ``demo`` (judges
 of the same code path trained on the demo corpus). Files that do not depend on the profile (the
@@ -79,7 +80,8 @@ def location_folders(location: Location) -> list[Path]:
         folder = _lpips_weights_dir()
         return [folder] if folder is not None else []
     if location == "demo-package":
-        return [DEMO_WEIGHTS_DIR, weights_dir() / "demo"]
+        # The user's own folder first, so a retrained judge overrides the shipped one.
+        return [weights_dir() / "demo", DEMO_WEIGHTS_DIR]
     raise ValueError(f"unknown weights location {location!r}")
 
 

@@ -31,7 +31,8 @@ def test_missing_official_file_names_file_checksum_folders_and_fix(weights_env):
     assert "`eatbench weights fetch fid-inception`" in msg and "\n" not in msg
 
 
-def test_missing_demo_judge_names_the_training_command(weights_env):
+def test_missing_demo_judge_names_the_training_command(weights_env, monkeypatch):
+    monkeypatch.setattr(w, "DEMO_WEIGHTS_DIR", weights_env / "no-shipped-judges")  # as before they were trained
     with pytest.raises(MissingWeightsError, match=r"syncnet\.safetensors .*`eatbench train sync-judge --dataset demo`"):
         w.resolve_weights("syncnet", "demo")
     with pytest.raises(MissingWeightsError, match=r"`eatbench train identity-judge --dataset demo`"):
