@@ -1,4 +1,4 @@
-"""`eatbench train`: the EAT-Face training stages (and, later, the demo judges).
+"""`eatbench train`: the EAT-Face training stages and the demo judges.
 
 ``eatbench train {vae,tfr,eve,controlnet,finetune,all} --preset P --dataset D [--root DIR]
 [--steps N] [--out DIR] [--variant V] [--seed S] [--init-from RUN]``. The dataset's training split is prepared
@@ -144,7 +144,9 @@ def _register(stage: str) -> None:
 for _stage in STAGE_HELP:
     _register(_stage)
 
-# The demo judges go here (owned by the judges' authors), e.g.:
-#   @app.command("emotion-judge")  -> eatbench.judges.<module>.train_emotion_judge(...)
-#   @app.command("sync-judge")     -> eatbench.judges.<module>.train_sync_judge(...)
-#   @app.command("identity-judge") -> eatbench.judges.<module>.train_identity_judge(...)
+# The demo judges (eatbench.judges.train_sync / train_identity / emotion), trained on a dataset's train split.
+from eatbench.commands.train_judges import emotion_judge, identity_judge, sync_judge  # noqa: E402  (typer only)
+
+app.command("sync-judge")(sync_judge)
+app.command("identity-judge")(identity_judge)
+app.command("emotion-judge")(emotion_judge)

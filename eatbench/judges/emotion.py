@@ -279,6 +279,8 @@ def train_emotion_judge(
     hub_dir: str | os.PathLike | None = None,
     progress: Callable[[int, float], None] | None = None,
     weights_name: str = WEIGHTS_NAME,
+    flip: bool = True,
+    cosine: bool = False,
 ) -> TrainReport:
     """Train the judge on labelled face crops and save it with its held-out accuracy.
 
@@ -289,13 +291,15 @@ def train_emotion_judge(
         held_out_frames: real frames of other clips (ideally other actors) for the reported accuracy.
         held_out_labels: their class indices.
         config: the architecture (default: the paper-size VGG-16).
-        steps: optimiser steps (AdamW, random horizontal flips).
+        steps: optimiser steps (AdamW, random horizontal flips unless ``flip`` is off).
         batch_size: frames per step.
         lr: learning rate.
         seed: seeds the initialisation, the batch order and the flips.
         hub_dir: a torch hub folder to search for ``vgg16-397923af.pth`` (default: the weights registry's).
         progress: called as ``progress(step, loss)`` after every step.
         weights_name: the weights file name (the registry's ``emotion_judge_mead.safetensors`` for MEAD).
+        flip: random horizontal flips (off where an expression is one-sided, as the demo corpus's contempt).
+        cosine: decay the learning rate to 0 along a cosine over ``steps`` (settles eval-mode BatchNorm).
 
     Returns:
         A :class:`TrainReport`; the same facts are in the saved ``config.json``.
@@ -320,6 +324,7 @@ def train_emotion_judge(
     judge = EmotionVGG16(config)
     init = imagenet_init(judge, hub_dir)
     opt = torch.optim.AdamW(judge.parameters(), lr=lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps) if cosine else None
 
     # 3. Training loop: shuffled epochs of random mini-batches, horizontal flips
     judge.train()
@@ -332,12 +337,15 @@ def train_emotion_judge(
         idx = order[pos : pos + batch_size]
         pos += batch_size
         x = judge.preprocess(train_frames[idx])
-        flip = torch.from_numpy(rng.random(len(idx)) < 0.5)
-        x = torch.where(flip.view(-1, 1, 1, 1), x.flip(-1), x)
+        if flip:
+            flipped = torch.from_numpy(rng.random(len(idx)) < 0.5)
+            x = torch.where(flipped.view(-1, 1, 1, 1), x.flip(-1), x)
         loss = F.cross_entropy(judge(x), torch.from_numpy(train_labels[idx]))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        if schedule is not None:
+            schedule.step()
         losses.append(loss.item())
         if progress is not None:
             progress(step + 1, losses[-1])
@@ -350,6 +358,8 @@ def train_emotion_judge(
         "seed": seed,
         "lr": lr,
         "batch_size": batch_size,
+        "flip": flip,
+        "cosine": cosine,
         "train_frames": len(train_frames),
         "held_out_frames": len(held_out_frames),
         "held_out_accuracy": acc,
@@ -409,3 +419,79 @@ def train_on_dataset(
     x, y = collect_frames(train, frames_per_clip)
     hx, hy = collect_frames(held, frames_per_clip)
     return train_emotion_judge(x, y, out_dir, hx, hy, config=config, weights_name=weights_name, **train_options)
+
+
+# The demo judge: VGG-16-BN at 64², an eighth of the channels, one pooled cell, 128 hidden units.
+DEMO_CONFIG = EmotionJudgeConfig(input_size=64, width=0.125, hidden=128, pool=1, dropout=0.3, batch_norm=True)
+DEMO_STEPS = 600
+DEMO_LR = 2e-3  # decayed along a cosine; no flips: the demo corpus draws contempt on one side of the mouth
+DEMO_MEASURE = "frame accuracy on real held-out frames (8 evenly spaced frames per clip)"
+
+
+def train_demo_judge(
+    dataset: str = "demo",
+    root: str | os.PathLike | None = None,
+    out: str | os.PathLike | None = None,
+    steps: int | None = None,
+    seed: int = 0,
+    progress: Callable[[str, int, int], None] | None = None,
+    config: EmotionJudgeConfig = DEMO_CONFIG,
+) -> tuple[Path, dict]:
+    """``eatbench train emotion-judge``: train on ``dataset``'s train split, ship one fp16 safetensors file.
+
+    The accuracy recorded (``held_out_accuracy`` in the ``config`` metadata, which :meth:`EmoAcc.judge_facts
+    <eatbench.metrics.emo_acc.EmoAcc.judge_facts>` reads, and in the ``training`` record of
+    :mod:`eatbench.judges.judge_data`) is measured on the saved fp16 weights.
+
+    Returns:
+        The saved path (default ``$EATBENCH_WEIGHTS/demo/emotion.safetensors``) and its training record.
+    """
+    import tempfile
+    import time
+
+    from eatbench.judges.judge_data import default_judge_path, held_out_split, save_judge, split_clips, training_record
+
+    out = Path(out) if out is not None else default_judge_path("emotion-judge")
+    steps = steps or DEMO_STEPS
+    tick = progress or (lambda phase, done, total: None)
+    t0 = time.perf_counter()
+
+    # 1. Labelled frames of the train split and of the held-out split
+    held = held_out_split(dataset, root)
+    train, held_clips = split_clips(dataset, root, "train"), split_clips(dataset, root, held)
+    x, y = collect_frames(train)
+    hx, hy = collect_frames(held_clips)
+
+    # 2. Train (fp32, in a scratch folder)
+    with tempfile.TemporaryDirectory() as tmp:
+        report = train_emotion_judge(
+            x, y, tmp, hx, hy, config=config, steps=steps, lr=DEMO_LR, seed=seed, flip=False, cosine=True,
+            progress=lambda step, loss: tick("train", step, steps),
+        )  # fmt: skip
+        judge = EmotionVGG16.from_pretrained(report.path)
+    seconds = time.perf_counter() - t0
+
+    # 3. Save in fp16 and measure the saved weights on the held-out frames
+    facts = dict(judge.info)
+    save_judge(judge.state_dict(), out, {**judge.config.to_dict(), **facts})
+    acc, per = accuracy(EmotionVGG16.from_pretrained(out), hx, hy)
+    facts.update(held_out_accuracy=acc, held_out_per_class=per, dtype="float16")
+    record = training_record(
+        "emotion",
+        dataset,
+        held,
+        train_clips=len(train),
+        held_out_clips=len(held_clips),
+        seed=seed,
+        steps=steps,
+        seconds=seconds,
+        held_out_accuracy=acc,
+        held_out_measure=DEMO_MEASURE,
+        held_out_per_class=per,
+        train_frames=len(x),
+        held_out_frames=len(hx),
+        first_loss=report.losses[0],
+        final_loss=facts["final_loss"],
+    )
+    save_judge(judge.state_dict(), out, {**judge.config.to_dict(), **facts}, record)
+    return out, record

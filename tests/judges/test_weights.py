@@ -144,8 +144,11 @@ def test_fetch_demo_judge_says_how_to_train(weights_env):
         w.fetch_weights("syncnet", "demo")
 
 
-def test_cli_list_verify_fetch(weights_env):
+def test_cli_list_verify_fetch(weights_env, monkeypatch):
     runner = CliRunner()
+    res = runner.invoke(app, ["weights", "list"], env={"COLUMNS": "200"})  # the shipped demo judges are found
+    assert res.exit_code == 0 and "syncnet (demo): " + str(w.DEMO_WEIGHTS_DIR / "syncnet.safetensors") in res.output
+    monkeypatch.setattr(w, "DEMO_WEIGHTS_DIR", weights_env / "no-shipped-judges")
     res = runner.invoke(app, ["weights", "list", "--json"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
