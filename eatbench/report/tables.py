@@ -206,6 +206,42 @@ def _protocol_notes(results: list[SeriesResult], columns: list[tuple[str, str]])
     return out
 
 
+def _judge_notes(results: list[SeriesResult], columns: list[tuple[str, str]]) -> list[str]:
+    """Each trained judge's own held-out accuracy, under every table that uses it (from its training record)."""
+    from eatbench.errors import EatbenchError
+    from eatbench.judges.judge_data import read_training
+    from eatbench.judges.weights import resolve_weights
+    from eatbench.metrics.registry import get_metric
+
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for profile in sorted({r.profile for r in results}):
+        for key, title in columns:
+            if not any(key in r.metrics for r in results if r.profile == profile):
+                continue
+            for name in get_metric(key).weights:
+                if (name, profile) in seen:
+                    continue
+                seen.add((name, profile))
+                try:
+                    path = resolve_weights(name, profile)  # type: ignore[arg-type]
+                except EatbenchError:
+                    continue  # a missing judge already shows as n/a with its reason
+                if path.suffix != ".safetensors":
+                    continue  # a published network (syncnet_v2.model, w600k_r50.onnx): no training record
+                try:
+                    record = read_training(path)
+                except Exception as err:  # an unreadable file: say so rather than hide the judge
+                    out.append(f"{title} judge ({profile} {name}): {path} has no readable training record ({err}).")
+                    continue
+                if record.get("held_out_accuracy") is not None:
+                    out.append(
+                        f"{title} judge ({profile} {name}): held-out accuracy {100 * record['held_out_accuracy']:.1f}% "
+                        f"({record.get('held_out_measure', 'held-out clips')})."
+                    )
+    return out
+
+
 def _sort_results(results: list[SeriesResult]) -> list[SeriesResult]:
     """The paper's method order first (Table I), then other methods by label; reference methods last."""
     order = [paper.normalise(n) for n in paper.published_table1("mead")]
@@ -278,7 +314,10 @@ def table1(store: ResultsStore, datasets: list[str], published: bool = True, com
                     Cell(_delta(values[r.label][key], pub[name][title], 4)) for key, title, _, _ in TABLE1_METRICS
                 ]
                 table.rows.append(Row(f"Δ {name} (measured − paper)", row, "delta"))
-    table.notes = _profile_notes(all_results) + _protocol_notes(all_results, [(k, t) for k, t, _, _ in TABLE1_METRICS])
+    columns = [(k, t) for k, t, _, _ in TABLE1_METRICS]
+    table.notes = (
+        _profile_notes(all_results) + _protocol_notes(all_results, columns) + _judge_notes(all_results, columns)
+    )
     table.notes += notes.lines()
     table.notes.append("Best in bold, second underlined, among the compared methods of each block; — not measured.")
     return table
@@ -319,7 +358,8 @@ def table2(store: ResultsStore, dataset: str, published: bool = True) -> Table:
     if pub:
         avg_row += [Cell(_fmt(pub_avg, 2)), Cell(_delta(avg_main, pub_avg, 2))]
     table.rows.append(Row("Average", avg_row))
-    table.notes = _profile_notes(results) + _protocol_notes(results, [("emo-acc", "Emo-Acc")]) + notes.lines()
+    emo = [("emo-acc", "Emo-Acc")]
+    table.notes = _profile_notes(results) + _protocol_notes(results, emo) + _judge_notes(results, emo) + notes.lines()
     table.notes.append("Average: accuracy over all generated frames of the series. Paper: MEAD, VGG-16 classifier.")
     if not results:
         table.notes.append(f"No Emo-Acc stored for dataset {dataset}; run `eatbench run --metrics emo-acc ...`.")
@@ -428,8 +468,11 @@ def table4(store: ResultsStore, dataset: str, method: str = "eatface", published
             name = pub_names.get(paper.normalise(variant or "Ours"))
             d = [Cell(_delta(measured[variant][j], pub[name][c], 2)) for j, c in enumerate(cols)]
             table.rows.append(Row(f"Δ {variant or 'Ours'} (measured − paper)", [Cell("")] * len(comps) + d, "delta"))
-    table.notes = _profile_notes(list(results.values())) + _protocol_notes(
-        list(results.values()), [("emo-acc", "Emo-Acc")]
+    emo = [("emo-acc", "Emo-Acc")]
+    table.notes = (
+        _profile_notes(list(results.values()))
+        + _protocol_notes(list(results.values()), emo)
+        + _judge_notes(list(results.values()), emo)
     )
     table.notes.append(
         "Emo-Acc in % of generated frames; Tend. = % of user-study votes that saw the target emotion "

@@ -90,6 +90,19 @@ def test_table2_per_emotion_average_and_paper(store):
     assert _row(md, "Average") == ["62.50", "74.57", f"{62.5 - 74.57:+.2f}"]
 
 
+def test_judge_held_out_accuracy_is_printed_under_the_table(store):
+    from eatbench.judges.judge_data import read_training
+    from eatbench.judges.weights import resolve_weights
+
+    add_series(
+        store, "eatface", {"emo-acc": (62.5, 4, 4, 0, {"per_emotion": {"angry": 62.5}})}, emotion_controlled=True
+    )
+    md = tables.to_markdown(tables.table2(store, "demo"))
+    # The shipped demo emotion judge's own record, read independently of the table code.
+    accuracy = read_training(resolve_weights("emotion-judge", "demo"))["held_out_accuracy"]
+    assert f"Emo-Acc judge (demo emotion-judge): held-out accuracy {100 * accuracy:.1f}%" in md
+
+
 RATINGS = """participant,method,clip,question,score,vote
 p1,eatface,A_happy_2_001_front,emo,8,
 p2,eatface,A_happy_2_001_front,emo,6,
