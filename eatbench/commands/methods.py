@@ -19,6 +19,7 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
         typer.echo(json.dumps([i.to_dict() for i in infos], indent=2))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="methods")
@@ -34,9 +35,9 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
     if external:
         from baselines.external import config_file
 
-        console.print(f"\nExternal methods read [bold]{config_file()}[/] (a [name] table each) or these env vars:")
+        console.print(f"\nExternal methods read [bold]{config_file()}[/] (a \\[name] table each) or these env vars:")
         for info in external:
             console.print(f"[bold]{info.name}[/] ({info.upstream})")
             for key, text in info.config.items():
-                console.print(f"  {key:<16} {text}", highlight=False)
+                console.print(f"  {key:<16} {escape(text)}", highlight=False)
     console.print("\nAny method's videos made elsewhere: `eatbench run --method NAME --from-folder DIR`.")

@@ -21,6 +21,7 @@ def reproduce(
 ) -> None:
     """Run every method that can run here (cached), write Tables I-IV, Figs. 5-7 and README.md."""
     from rich.console import Console
+    from rich.markup import escape
 
     from eatbench.commands.run import execute
     from eatbench.report.reproduce import reproduce as run_all
@@ -42,9 +43,9 @@ def reproduce(
     console = Console(stderr=True)
     for o in report.outcomes:
         if not o.ran:
-            console.print(f"[yellow]not run[/] {o.label}: {o.reason}")
+            console.print(f"[yellow]not run[/] {escape(o.label)}: {escape(o.reason)}")
     for fig, reason in report.missing_figures.items():
-        console.print(f"[yellow]not drawn[/] {fig}: {reason}")
+        console.print(f"[yellow]not drawn[/] {fig}: {escape(reason)}")
     console.print(
         f"wrote {len(report.files)} files to {report.out} in {report.seconds:.1f} s (index: {report.out / 'README.md'})"
     )

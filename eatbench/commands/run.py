@@ -16,6 +16,7 @@ import typer
 def execute(config: Any, quiet: bool = False) -> Any:
     """Run ``config`` (a :class:`eatbench.runner.RunConfig`) with a progress bar; print the summary."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -64,7 +65,7 @@ def execute(config: Any, quiet: bool = False) -> Any:
         def on_clip(done: int, total: int, outcome: Any) -> None:
             progress.update(task, completed=done, total=total)
             if outcome.failed and outcome.generated:
-                progress.console.print(f"[yellow]failed[/] {outcome.clip_id}: {outcome.failed}")
+                progress.console.print(f"[yellow]failed[/] {outcome.clip_id}: {escape(str(outcome.failed))}")
 
         runner.progress = on_clip
         summary = runner.run()
@@ -74,6 +75,7 @@ def execute(config: Any, quiet: bool = False) -> Any:
 
 
 def print_summary(summary: Any, console: Any) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     t = Table(title=f"{summary.label}: {summary.n_clips} clips (series {summary.series})", title_justify="left")
@@ -90,7 +92,7 @@ def print_summary(summary: Any, console: Any) -> None:
         f"metric values computed {summary.computed}, {summary.seconds:.1f} s"
     )
     for clip, err in summary.failed.items():
-        console.print(f"[yellow]failed[/] {clip}: {err}")
+        console.print(f"[yellow]failed[/] {clip}: {escape(str(err))}")
 
 
 def _config(**kw: Any) -> Any:
