@@ -35,7 +35,7 @@ import numpy as np
 import torch
 
 from eatbench.clip import Clip
-from eatbench.errors import EatbenchError, InputError
+from eatbench.errors import EatbenchError
 from eatbench.paths import atomic_path
 
 logger = logging.getLogger(__name__)
@@ -83,15 +83,13 @@ def iter_prepared(
     Clips whose input is unusable (:class:`InputError`) are skipped with a warning; the training record
     counts only the clips used.
     """
-    from eatbench.preprocess.prepare import prepare_clip
+    from eatbench.preprocess.prepare import iter_prepared as prepare_each
 
-    for i, clip in enumerate(clips, start=1):
-        try:
-            yield prepare_clip(clip)
-        except InputError as err:
-            logger.warning("skipping %s: %s", clip.clip_id, err)
-        if progress is not None:
-            progress(i, len(clips))
+    for clip, prepared, reason in prepare_each(clips, progress):
+        if prepared is None:
+            logger.warning("skipping %s: %s", clip.clip_id, reason)
+            continue
+        yield prepared
 
 
 def evenly_spaced(n: int, k: int) -> np.ndarray:
