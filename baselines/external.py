@@ -243,9 +243,9 @@ class ExternalMethod(Method):
         """The upstream's output file inside the working copy."""
 
     @classmethod
+    @abstractmethod
     def normalize_raw(cls, video: Video, job: Job) -> np.ndarray:
         """Frames at 25 fps, 256×256, the benchmark crop (before fitting the length)."""
-        raise NotImplementedError
 
     def map_emotion(self, emotion: str | None) -> str | None:
         """Our emotion in the upstream's vocabulary (None for methods without emotion control)."""
