@@ -16,6 +16,7 @@ the VAE, the frozen towers and the TFR-stage UNet + F_a and trains only its own 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -31,23 +32,13 @@ STAGE_HELP = {
 }
 
 
-def _train(
-    stage: str,
-    preset: str,
-    dataset: str,
-    root: Path | None,
-    steps: int | None,
-    out: Path | None,
-    variant: str,
-    seed: int | None,
-    resume: bool,
-    init_from: Path | None = None,
-) -> None:
+def _train(*args: Any) -> None:
+    """Run :func:`_run` (same arguments), turning eatface's errors into one-line CLI errors."""
     from eatbench.errors import EatbenchError
     from eatface.errors import EATFaceError
 
     try:
-        _run(stage, preset, dataset, root, steps, out, variant, seed, resume, init_from)
+        _run(*args)
     except EATFaceError as err:
         raise EatbenchError(str(err)) from None
 
@@ -72,7 +63,7 @@ def _run(
     from eatbench.errors import EatbenchError
     from eatbench.methods.eatface import weights_slug
     from eatbench.paths import eatbench_home
-    from eatbench.preprocess.prepare import prepare_clips
+    from eatbench.preprocess.prepare import iter_prepared
     from eatface.configuration import get_preset
     from eatface.data import TrainingCorpus
     from eatface.training import initialise_from, stages_for, train_stage
@@ -99,12 +90,22 @@ def _run(
     if corpus_path.is_file() and key_path.is_file() and key_path.read_text() == key:
         corpus = TrainingCorpus.load(corpus_path)
     else:
+        skipped: list[tuple[str, str]] = []
+
+        def prepared_clips():  # streamed: one 256² clip in memory at a time, resized as it arrives
+            for clip, prepared, reason in iter_prepared(
+                clips, progress=lambda done, _: bar.update(task, completed=done)
+            ):
+                if prepared is None:
+                    skipped.append((clip.clip_id, reason or ""))
+                else:
+                    yield prepared
+
         with Progress() as bar:
             task = bar.add_task("preparing clips", total=len(clips))
-            prepared, skipped = prepare_clips(clips, progress=lambda done, total: bar.update(task, completed=done))
-        for clip, reason in skipped:
-            typer.echo(f"skipped {clip.clip_id}: {reason}", err=True)
-        corpus = TrainingCorpus.from_prepared(prepared, config.resolution)
+            corpus = TrainingCorpus.from_prepared(prepared_clips(), config.resolution)
+        for clip_id, reason in skipped:
+            typer.echo(f"skipped {clip_id}: {reason}", err=True)
         corpus.save(corpus_path)
         key_path.write_text(key)
     typer.echo(f"corpus: {corpus.num_clips} clips, {corpus.num_frames} frames at {corpus.resolution}px -> {out}")
