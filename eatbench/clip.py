@@ -54,3 +54,35 @@ class Clip:
         d["video"] = Path(d["video"])
         d["audio"] = None if d.get("audio") is None else Path(d["audio"])
         return cls(**d)
+
+
+def balanced_subset(clips: list[Clip], n: int | None) -> list[Clip]:
+    """The first ``n`` clips of an order that spreads them evenly over emotions and actors.
+
+    ``--limit N`` takes this subset, so a short run still covers every emotion (Table II) and every
+    identity. Clips are dealt round-robin over the emotions (in :data:`EMOTIONS` order, others after);
+    within an emotion, round-robin over the actors, starting one actor later for each emotion, so on
+    a full grid the first ``len(actors)`` clips are one per actor and one per emotion. Within one
+    (emotion, actor) the documented clip order holds. Pure and deterministic: the same clips, in any
+    order, give the same subset, and a larger ``n`` extends a smaller one.
+
+    >>> c = [Clip(a, e, 1, s, "front", "test", Path(f"{a}{e}{s}.mp4"))
+    ...      for a in ("A", "B") for e in ("angry", "happy") for s in ("001", "002")]
+    >>> [(x.actor, x.emotion) for x in balanced_subset(c, 4)]
+    [('A', 'angry'), ('B', 'happy'), ('B', 'angry'), ('A', 'happy')]
+    """
+    clips = sorted(clips)
+    if n is None or n >= len(clips):
+        n = len(clips)
+    rank = {e: i for i, e in enumerate(EMOTIONS)}
+    emotions = sorted({c.emotion for c in clips}, key=lambda e: (rank.get(e, len(rank)), e))
+    actors = sorted({c.actor for c in clips})
+    queues: list[list[Clip]] = []
+    for k, emotion in enumerate(emotions):
+        start = k % len(actors)
+        by_actor = [[c for c in clips if c.emotion == emotion and c.actor == a] for a in actors[start:] + actors[:start]]
+        depth = max(len(q) for q in by_actor)
+        queues.append([q[i] for i in range(depth) for q in by_actor if i < len(q)])
+    depth = max((len(q) for q in queues), default=0)
+    order = [q[i] for i in range(depth) for q in queues if i < len(q)]
+    return order[:n]

@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eatbench.clip import EMOTIONS, Clip
+from eatbench.clip import EMOTIONS, Clip, balanced_subset
 from eatbench.errors import EatbenchError, MissingWeightsError
 from eatbench.methods.base import GenerationInput, Method, check_output
 from eatbench.metrics.base import Metric, Sample
@@ -76,7 +76,7 @@ class RunConfig:
         dataset: ``demo``, ``mead``, ``crema-d`` or ``folder``.
         root: the dataset folder (``demo`` has a default).
         split: ``train``/``val``/``test``, or None for every clip.
-        limit: score only the first N clips (of the documented clip order).
+        limit: score only N clips, spread over emotions and actors (:func:`eatbench.clip.balanced_subset`).
         seed: the generation seed, part of every cache key.
         metrics: metric names; None means every registered metric.
         emotion: the target emotion for every clip; None means the clip's own label.
@@ -335,7 +335,7 @@ class Runner:
     Args:
         config: the run configuration.
         method: the method instance (default: resolved from ``config.method``/``config.variant``).
-        clips: the clips (default: the dataset's split, first ``limit``).
+        clips: the clips (default: the dataset's split, ``limit`` of them via ``balanced_subset``).
         metrics: metric instances (default: resolved from ``config.metrics``).
         prepare: clip → prepared clip with ``frames``, ``audio`` and ``reference`` (default:
             :func:`eatbench.preprocess.prepare.prepare_clip`).
@@ -382,7 +382,7 @@ class Runner:
                     f"--dataset {cfg.dataset}: no clips in split {cfg.split!r} under {adapter.root}; "
                     "check --root and --split"
                 )
-            self.clips = clips[: cfg.limit] if cfg.limit else clips
+            self.clips = balanced_subset(clips, cfg.limit)
         if self.prepare is None:
             from eatbench.preprocess.prepare import prepare_clip
 

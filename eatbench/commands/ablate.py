@@ -13,7 +13,7 @@ def ablate(
     dataset: str = typer.Option(..., "--dataset", "-d", help="demo, mead, crema-d or folder."),
     root: Path | None = typer.Option(None, "--root", help="Dataset folder (demo has a default)."),
     split: str = typer.Option("test", "--split", help="train, val, test or all."),
-    limit: int | None = typer.Option(None, "--limit", help="Only the first N clips."),
+    limit: int | None = typer.Option(None, "--limit", help="Only N clips, spread evenly over emotions and actors."),
     seed: int = typer.Option(0, "--seed", help="Generation seed."),
     metrics: str | None = typer.Option("emo-acc", "--metrics", help="Comma-separated metrics (default: emo-acc)."),
     profile: str | None = typer.Option(None, "--profile", help="Judge profile: official or demo."),

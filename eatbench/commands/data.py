@@ -104,18 +104,19 @@ def prepare(
     dataset: str = typer.Option("demo", "--dataset", "-d", help=DATASET_HELP),
     root: Path | None = typer.Option(None, help="Dataset folder (not needed for demo)."),
     split: str | None = typer.Option(None, help="Only this split (train or test)."),
-    limit: int | None = typer.Option(None, min=1, help="Only the first N clips (in dataset order)."),
+    limit: int | None = typer.Option(None, min=1, help="Only N clips, spread over emotions and actors (the clips `run --limit N` uses)."),
 ) -> None:
     """Crop faces (MediaPipe), resample to 25 fps / 16 kHz, find landmarks, masks and reference frames.
 
     Results are cached under $EATBENCH_HOME/prep by content hash; a rerun reuses them.
     """
+    from eatbench.clip import balanced_subset
     from eatbench.datasets.registry import get_dataset
     from eatbench.preprocess.prepare import iter_prepared
 
     clips = get_dataset(dataset, root).clips(split)
     if limit is not None:
-        clips = clips[:limit]
+        clips = balanced_subset(clips, limit)
     t0 = time.perf_counter()
     with _progress() as progress:
         task = progress.add_task("preprocess", total=len(clips))

@@ -14,7 +14,7 @@ def reproduce(
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default results/<dataset>/)."),
     root: Path | None = typer.Option(None, "--root", help="Dataset folder (demo has a default)."),
     split: str = typer.Option("test", "--split", help="train, val, test or all."),
-    limit: int | None = typer.Option(None, "--limit", help="Only the first N clips per method."),
+    limit: int | None = typer.Option(None, "--limit", help="Only N clips, spread evenly over emotions and actors."),
     seed: int = typer.Option(0, "--seed", help="Generation seed."),
     profile: str | None = typer.Option(None, "--profile", help="Judge profile: official or demo."),
     embeddings: Path | None = typer.Option(None, "--embeddings", help="Folder with fig5.npz and fig7.npz."),

@@ -111,7 +111,7 @@ def run(
     dataset: str = typer.Option(..., "--dataset", "-d", help="demo, mead, crema-d or folder."),
     root: Path | None = typer.Option(None, "--root", help="Dataset folder (demo has a default)."),
     split: str = typer.Option("test", "--split", help="train, val, test or all."),
-    limit: int | None = typer.Option(None, "--limit", help="Only the first N clips."),
+    limit: int | None = typer.Option(None, "--limit", help="Only N clips, spread evenly over emotions and actors."),
     seed: int = typer.Option(0, "--seed", help="Generation seed (part of every cache key)."),
     metrics: str | None = typer.Option(None, "--metrics", help="Comma-separated metric names (default: all)."),
     emotion: str | None = typer.Option(None, "--emotion", help="Target emotion for every clip (default: the clip's)."),
