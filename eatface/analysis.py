@@ -17,9 +17,9 @@ h^v = A_v(E_CI(x)) (Eq. 6), the two spaces the contrastive loss of Eqs. 8-10 ali
 labelled with its clip's emotion; :func:`eatbench.report.figures.fig7_heatmaps` turns them into the
 softmax(cos / τ) heatmaps and the diagonal mass.
 
-Selection (deterministic): the dataset's test clips grouped by emotion, sorted by clip id, the first
-``per_emotion`` of each; ``frames_per_clip`` frames evenly spaced over each clip for Fig. 7. Frames
-are resized to the model's resolution as the training corpus is (bilinear, antialiased). A clip the
+Selection (deterministic): ``per_emotion`` test clips of each emotion, spread over the actors as
+``--limit`` spreads them (:func:`select_clips`); ``frames_per_clip`` frames evenly spaced over each
+clip for Fig. 7. Frames are resized to the model's resolution as the training corpus is (bilinear, antialiased). A clip the
 preprocessing rejects (no face) is skipped, logged and listed in both files (``skipped``).
 
 Files (layouts of :mod:`eatbench.report.figures`, plus ``clip_ids`` and ``weights``):
@@ -68,14 +68,15 @@ def load_full_model(weights: str | Path | None) -> tuple[Any, str]:
 
 
 def select_clips(clips: list[Any], per_emotion: int) -> tuple[list[str], list[Any]]:
-    """The emotions present (in the dataset's vocabulary order) and the first ``per_emotion`` clips of each."""
-    from eatbench.clip import EMOTIONS
+    """The emotions present (in the dataset's vocabulary order) and ``per_emotion`` clips of each, grouped
+    by emotion: the clips of ``--limit per_emotion × emotions`` (:func:`eatbench.clip.balanced_subset`),
+    so the figures and the tables of one ``reproduce --limit`` see the same clips and every actor."""
+    from eatbench.clip import EMOTIONS, balanced_subset
 
-    by_emotion: dict[str, list[Any]] = {}
-    for clip in sorted(clips, key=lambda c: c.clip_id):
-        by_emotion.setdefault(clip.emotion, []).append(clip)
-    emotions = [e for e in EMOTIONS if e in by_emotion] + sorted(set(by_emotion) - set(EMOTIONS))
-    return emotions, [c for e in emotions for c in by_emotion[e][:per_emotion]]
+    present = {c.emotion for c in clips}
+    emotions = [e for e in EMOTIONS if e in present] + sorted(present - set(EMOTIONS))
+    chosen = balanced_subset(clips, per_emotion * len(emotions))
+    return emotions, [c for e in emotions for c in chosen if c.emotion == e]
 
 
 @torch.no_grad()

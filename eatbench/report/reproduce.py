@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError
 from eatbench.runner import VARIANTS, RunConfig, Runner, git_commit, resolve_method, series_label
 from eatbench.store import ResultsStore
@@ -139,14 +140,19 @@ def reproduce(
             report.files.append(path)
 
     # 3. Figures: each drawn when its inputs exist, else listed with the reason.
-    _figures(report, db, dataset, root, embeddings)
+    _figures(report, db, dataset, root, embeddings, limit)
     report.seconds = time.perf_counter() - t0
     _write_index(report, dataset, command, profile or ("demo" if dataset.lower() == "demo" else "official"))
     return report
 
 
 def _figures(
-    report: ReproduceReport, db: ResultsStore, dataset: str, root: Path | None, embeddings: Path | None
+    report: ReproduceReport,
+    db: ResultsStore,
+    dataset: str,
+    root: Path | None,
+    embeddings: Path | None,
+    limit: int | None,
 ) -> None:
     from eatbench.report import figures
 
@@ -173,7 +179,10 @@ def _figures(
             try:
                 from eatface.analysis import figure_embeddings
 
-                files = {k: Path(v) for k, v in figure_embeddings(dataset, root, out / "embeddings").items()}
+                # With --limit N the figures use the tables' clips: N spread over the emotions.
+                per_emotion = {} if limit is None else {"per_emotion": -(-limit // len(EMOTIONS))}
+                made = figure_embeddings(dataset, root, out / "embeddings", **per_emotion)
+                files = {k: Path(v) for k, v in made.items()}
             except (ImportError, EatbenchError) as err:
                 reason = f"no EAT-Face condition embeddings: {err}"
     if "fig5" in files:

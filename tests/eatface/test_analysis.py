@@ -131,7 +131,22 @@ def test_reproduce_draws_figs_5_and_7_from_the_default_weights(setting, tmp_path
     monkeypatch.setenv("EATBENCH_HOME", str(home))
     monkeypatch.setattr("eatbench.methods.eatface.PACKAGE_WEIGHTS", Path(tmp_path) / "none")
     report = ReproduceReport(tmp_path / "results")
-    _figures(report, ResultsStore(tmp_path / "r.db"), "demo", root, None)
+    _figures(report, ResultsStore(tmp_path / "r.db"), "demo", root, None, len(EMOS))
     assert "Fig. 5" not in report.missing_figures and "Fig. 7" not in report.missing_figures, report.missing_figures
     assert "silhouette" in report.figure_numbers["Fig. 5"] and "diagonal mass" in report.figure_numbers["Fig. 7"]
     assert (tmp_path / "results" / "embeddings" / "fig7.npz").is_file()
+
+
+def test_reproduce_limit_gives_the_figures_the_tables_clips(setting, tmp_path, monkeypatch):
+    from eatbench.clip import balanced_subset
+    from eatbench.datasets.registry import get_dataset
+    from eatbench.report.reproduce import ReproduceReport, _figures
+    from eatbench.store import ResultsStore
+
+    home, root, _ = setting
+    monkeypatch.setenv("EATBENCH_HOME", str(home))
+    monkeypatch.setattr("eatbench.methods.eatface.PACKAGE_WEIGHTS", Path(tmp_path) / "none")
+    _figures(ReproduceReport(tmp_path / "results"), ResultsStore(tmp_path / "r.db"), "demo", root, None, len(EMOS))
+    tables = {c.clip_id for c in balanced_subset(get_dataset("demo", root).clips("test"), len(EMOS))}
+    f5 = np.load(tmp_path / "results" / "embeddings" / "fig5.npz")
+    assert set(f5["clip_ids"]) == tables and len(tables) == len(EMOS)  # one clip per emotion, as the tables
