@@ -370,6 +370,9 @@ class Runner:
         # Unknown names fail before anything is generated.
         if self.method is None:
             self.method = resolve_method(cfg.method, cfg.variant, cfg.weights, cfg.from_folder)
+        held = getattr(self.method, "variant", None)
+        if cfg.variant is None and held is not None and canonical_variant(held) != "full":
+            cfg.variant = held  # `--weights DIR` holds an ablation variant: the series is that variant's
         if self.metrics is None:
             self.metrics = resolve_metrics(cfg.metrics, cfg.profile or "official")
         if self.clips is None:
@@ -652,9 +655,7 @@ class Runner:
                 merged = m.merge(states)
                 try:
                     value = float(m.value(merged))
-                    per_emotion = getattr(m, "per_emotion", None)
-                    if callable(per_emotion):
-                        extra = {"per_emotion": per_emotion(merged)}
+                    extra = m.details(merged)
                 except (ValueError, ArithmeticError) as err:
                     reason = _one_line(err)
                 store.put_pooled(

@@ -146,8 +146,9 @@ def compute(
     scores = score_sample(sample, instances)
     extra: dict[str, dict] = {}
     for m in instances:
-        if hasattr(m, "per_emotion") and scores[m.name].ok:
-            extra[m.name] = {"per_emotion": m.per_emotion(scores[m.name].state), **m.judge_facts()}
+        if scores[m.name].ok:  # per-emotion rows (Emo-Acc), the AV offset (LSE), the judge's own accuracy
+            judge_facts = getattr(m, "judge_facts", dict)
+            extra[m.name] = {**m.details(scores[m.name].state), **judge_facts()}
     if as_json:
         rows = [{**s.to_dict(), **extra.get(s.name, {})} for s in scores.values()]
         payload = {
@@ -174,6 +175,8 @@ def compute(
             facts = extra.get(s.name, {})
             if facts.get("held_out_accuracy") is not None:
                 shown += f" (judge held-out acc {100 * facts['held_out_accuracy']:.1f}%)"
+            if facts.get("offsets"):
+                shown += f" (AV offset {', '.join(facts['offsets'])} frames)"
         else:
             shown = f"n/a: {s.error}"
         table.add_row(s.display, shown, arrow, s.protocol)

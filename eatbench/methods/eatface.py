@@ -4,7 +4,8 @@ One class, :class:`EATFace`, with a ``variant`` argument (``full``, ``w/o-EVE``,
 ``w/o-Emo``); each variant is also registered under its own name (``eatface-w/o-eve`` ...) so
 ``--method eatface-w/o-eve`` and ``--method eatface --variant w/o-EVE`` are the same thing.
 
-Weights: ``--weights DIR`` (any folder written by ``eatbench train`` / ``save_pretrained``), else the
+Weights: ``--weights DIR`` (any folder written by ``eatbench train`` / ``save_pretrained``; with no
+variant named, ``eatface`` takes the variant the folder holds), else the
 first of: the shipped ``eatface/weights/<preset-slug>/`` and ``$EATBENCH_HOME/eatface/<preset-slug>/``
 (the default ``--out`` of ``eatbench train``), where the slug is ``tiny`` for the full model and
 ``tiny-wo-eve`` etc. for the variants. With none present the method is unavailable and says how to
@@ -25,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -77,6 +79,11 @@ class EATFace(Method):
         from eatface.errors import EATFaceError
         from eatface.variants import get_ablation
 
+        index = Path(weights).expanduser() / "model_index.json" if weights is not None else None
+        if variant is None and type(self) is EATFace and index is not None and index.is_file():
+            # `--method eatface --weights DIR`: the folder says which variant it holds (saved as
+            # "ablation"); the registered variants (eatface-w/o-eve ...) name theirs and check it.
+            variant = json.loads(index.read_text()).get("ablation")
         try:
             self.variant = get_ablation(variant or self.variant_default).name
         except EATFaceError as err:
@@ -140,10 +147,12 @@ class EATFace(Method):
             if folder is None:
                 raise MissingWeightsError(self._missing())
             from diffusers.utils import logging as dlogging
+            from transformers.utils import logging as tlogging
 
             from eatface.pipeline_eatface import EATFacePipeline
 
             dlogging.disable_progress_bar()
+            tlogging.disable_progress_bar()  # its "Loading weights" bar would break one-line errors
             pipe = EATFacePipeline.from_pretrained(folder)
             if pipe.config.ablation != self.variant:
                 raise EatbenchError(f"--weights {folder}: holds variant {pipe.config.ablation}, not {self.variant}")

@@ -102,6 +102,11 @@ class Metric(ABC):
     def value(self, state: dict[str, Any]) -> float:
         """The reported number for a (merged) state."""
 
+    def details(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Numbers besides the value that a table may show, from a merged state (stored as JSON with the
+        series' pooled value). None by default; Emo-Acc gives its per-emotion rows, LSE its offsets."""
+        return {}
+
     def settings_key(self) -> dict[str, Any]:
         """What, besides the video and the protocol, changes this metric's value (for caching)."""
         return {"profile": self.profile, **self.settings}

@@ -117,6 +117,9 @@ class EmoAcc(Metric):
         """Table II's rows: accuracy in percent per emotion."""
         return self.per_emotion_counts(state)
 
+    def details(self, state: dict[str, Any]) -> dict[str, Any]:
+        return {"per_emotion": self.per_emotion(state)}
+
     def value(self, state: dict[str, Any]) -> float:
         if not state or sum(state["total"]) == 0:
             return float("nan")

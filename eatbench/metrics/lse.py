@@ -41,10 +41,39 @@ def sync_scores(sample: Sample, profile: str = "official", vshift: int = 15, bat
 
 
 def _state(metric: Metric, sample: Sample, field: str) -> dict[str, Any]:
+    """Sums and counts, plus ``offset_hist``: clips per AV offset −vshift..+vshift (mergeable by summing),
+    so a table can say how many clips of a series came out at a given offset (shifted-audio's delay)."""
+    vshift = metric.settings.get("vshift", 15)
+    hist = [0] * (2 * vshift + 1)
     result = sync_scores(sample, metric.profile, **metric.settings)
     if result is None:
-        return {"sum": 0.0, "n": 0, "skipped": 1, "abs_offset_sum": 0}
-    return {"sum": float(getattr(result, field)), "n": 1, "skipped": 0, "abs_offset_sum": abs(result.offset)}
+        return {"sum": 0.0, "n": 0, "skipped": 1, "abs_offset_sum": 0, "offset_hist": hist}
+    hist[result.offset + vshift] = 1
+    state = {"sum": float(getattr(result, field)), "n": 1, "skipped": 0, "abs_offset_sum": abs(result.offset)}
+    return {**state, "offset_hist": hist}
+
+
+def offset_counts(state: dict[str, Any]) -> dict[int, int]:
+    """``{offset: clips}`` of a (merged) LSE state, offsets in frames (positive: the audio leads).
+
+    >>> offset_counts({"offset_hist": [0, 2, 1]})
+    {0: 2, 1: 1}
+    """
+    hist = state.get("offset_hist") or []
+    vshift = (len(hist) - 1) // 2
+    return {k - vshift: int(n) for k, n in enumerate(hist) if n}
+
+
+class _LSEMetric(Metric):
+    """What LSE-D and LSE-C share: one SyncNet pass per clip and the state layout."""
+
+    def details(self, state: dict[str, Any]) -> dict[str, Any]:
+        """``{"offsets": {"<frames>": clips}}``: where SyncNet put each clip (JSON keys are strings)."""
+        return {"offsets": {str(k): n for k, n in offset_counts(state).items()}}
+
+    def settings_key(self) -> dict[str, Any]:
+        # "state" names the stored layout, so states cached before offset_hist existed are never merged in.
+        return {**super().settings_key(), "state": "offset-hist"}
 
 
 def _mean(state: dict[str, Any]) -> float:
@@ -52,7 +81,7 @@ def _mean(state: dict[str, Any]) -> float:
 
 
 @METRICS.register("lse-d")
-class LSEDistance(Metric):
+class LSEDistance(_LSEMetric):
     """LSE-D: the minimum over offsets of the mean SyncNet feature distance (lower is better)."""
 
     name: ClassVar[str] = "lse-d"
@@ -70,7 +99,7 @@ class LSEDistance(Metric):
 
 
 @METRICS.register("lse-c")
-class LSEConfidence(Metric):
+class LSEConfidence(_LSEMetric):
     """LSE-C: median minus minimum of the mean SyncNet distances over offsets (higher is better)."""
 
     name: ClassVar[str] = "lse-c"

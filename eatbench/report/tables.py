@@ -242,6 +242,21 @@ def _judge_notes(results: list[SeriesResult], columns: list[tuple[str, str]]) ->
     return out
 
 
+def _offset_notes(results: list[SeriesResult]) -> list[str]:
+    """Where the LSE search put each series' clips: the AV offset is how a sync judge shows it works
+    (ground truth at 0, shifted-audio at minus its delay) and how far off a method's lips are."""
+    parts = []
+    for r in results:
+        m = r.metrics.get("lse-d")
+        offsets = (m.extra.get("offsets") if m else None) or {}
+        if offsets:
+            counts = sorted(((int(k), n) for k, n in offsets.items()), key=lambda kn: (-kn[1], kn[0]))
+            parts.append(f"{r.display} " + ", ".join(f"{k:+d}: {n}" if k else f"0: {n}" for k, n in counts))
+    if not parts:
+        return []
+    return ["SyncNet AV offset found per clip (frames: clips; negative = the audio lags the video): " + "; ".join(parts) + "."]
+
+
 def _sort_results(results: list[SeriesResult]) -> list[SeriesResult]:
     """The paper's method order first (Table I), then other methods by label; reference methods last."""
     order = [paper.normalise(n) for n in paper.published_table1("mead")]
@@ -318,6 +333,7 @@ def table1(store: ResultsStore, datasets: list[str], published: bool = True, com
     table.notes = (
         _profile_notes(all_results) + _protocol_notes(all_results, columns) + _judge_notes(all_results, columns)
     )
+    table.notes += _offset_notes(all_results)
     table.notes += notes.lines()
     table.notes.append("Best in bold, second underlined, among the compared methods of each block; — not measured.")
     return table

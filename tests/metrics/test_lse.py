@@ -15,7 +15,7 @@ from syncnet_python.SyncNetModel import S as ReferenceS
 
 from eatbench.metrics.base import Sample
 from eatbench.metrics.functional.lse import lse, lse_from_distances, sync_distances, syncnet_frames
-from eatbench.metrics.lse import LSEConfidence, LSEDistance
+from eatbench.metrics.lse import LSEConfidence, LSEDistance, offset_counts
 
 
 def _randomize_batchnorm(module: torch.nn.Module, seed: int) -> None:
@@ -115,9 +115,15 @@ def test_shared_pass_and_mean_over_videos(official_syncnet, monkeypatch):
     assert metric.value(metric.merge(states)) == pytest.approx(np.mean([r.lse_d for r in per_video]), rel=1e-6)
     # a clip with fewer than 6 frames has no window: counted as skipped, not scored
     short = metric.clip_state(Sample(gen=clips[0][0][:5], audio=clips[0][1]))
-    assert short == {"sum": 0.0, "n": 0, "skipped": 1, "abs_offset_sum": 0}
+    assert short == {"sum": 0.0, "n": 0, "skipped": 1, "abs_offset_sum": 0, "offset_hist": [0] * 31}
     merged = metric.merge([*states, short])
     assert merged["skipped"] == 1 and merged["n"] == 2
+    # the offset histogram counts each scored clip once, at the reference's offset
+    expected: dict[int, int] = {}
+    for r in per_video:
+        expected[r.offset] = expected.get(r.offset, 0) + 1
+    assert offset_counts(merged) == expected
+    assert metric.settings_key()["state"] == "offset-hist"  # states of the old layout are not merged in
     assert math.isnan(metric.value(short))
 
 

@@ -133,3 +133,11 @@ def test_empty_store_tables_say_what_to_run(store):
     assert "No ratings imported" in tables.to_markdown(tables.table3(store))
     assert "eatbench ablate VARIANT --dataset demo" in tables.to_markdown(tables.table4(store, "demo"))
     assert "EAT-Face (paper)" in tables.to_markdown(tables.table1(store, ["mead"]))
+
+
+def test_table1_notes_where_syncnet_put_each_series(store):
+    add_series(store, "ground-truth", {"lse-d": (7.0, 4, 4, 0, {"offsets": {"0": 4}})}, kind="reference")
+    add_series(store, "shifted-audio", {"lse-d": (9.0, 4, 4, 0, {"offsets": {"-6": 3, "2": 1}})}, kind="reference")
+    md = tables.to_markdown(tables.table1(store, ["demo"], published=False))
+    note = next(ln for ln in md.splitlines() if "SyncNet AV offset" in ln)
+    assert "ground-truth 0: 4" in note and "shifted-audio -6: 3, +2: 1" in note
