@@ -16,7 +16,7 @@ from eatbench.clip import Clip
 from eatbench.io import Audio, write_video
 
 SIZE = 320
-SECONDS = 1.6  # 40 frames: longer than the 20-frame shift of shifted-audio
+SECONDS = 1.6  # 40 frames: longer than the 20-frame delay of the beyond-the-search control
 
 
 def face_image() -> np.ndarray:

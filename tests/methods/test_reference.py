@@ -44,12 +44,12 @@ def test_static_frame_repeats_the_reference_for_the_audio_length(clip, prepared,
 
 def test_shifted_audio_delays_by_exactly_the_documented_offset(clip, prepared, tmp_path: Path) -> None:
     method = get_method("shifted-audio")
-    assert method.shift_samples == SHIFT_FRAMES * 640 == 12800  # 800 ms, beyond SyncNet's ±15 frames
+    assert method.shift_samples == SHIFT_FRAMES * 640 == 5120  # 320 ms, inside SyncNet's ±15-frame search
     out = run_method(method, GenerationInput(clip=clip), None, 0, tmp_path / "sh.mkv")
     original, shifted = prepared.audio.int16, read_audio(out).int16
     assert len(shifted) == len(original)
-    assert not shifted[:12800].any()
-    assert np.array_equal(shifted[12800:], original[:-12800])
+    assert not shifted[:5120].any()
+    assert np.array_equal(shifted[5120:], original[:-5120])
     assert np.array_equal(read_video(out).frames, prepared.frames)
     assert json.loads(out.with_suffix(".json").read_text())["audio_delay_ms"] == 800.0
 

@@ -5,8 +5,8 @@ Two prepared clips of a small generated demo corpus (its clip-level test split) 
 from disk and scored with the registered metrics. What must hold comes from the definitions, not from
 the code: a replayed ground truth sits at the PSNR clamp with SSIM 1 and no landmark error; a repeated
 frame has no motion at all; lip sync is worse for a frozen face than for the real one, worse for audio
-moved beyond SyncNet's ±15-frame search, and audio delayed by k frames inside the search is found at
-offset −k (syncnet_python's sign: positive means the audio leads).
+moved beyond SyncNet's ±15-frame search, and audio delayed by k frames inside the search (the registered
+shifted-audio's 8, and 5) is found at offset −k (syncnet_python's sign: positive means the audio leads).
 
 The lip-sync checks need the demo SyncNet judge (``eatbench/judges/demo_weights/syncnet.safetensors``,
 trained by ``eatbench train sync-judge --dataset demo``); without it they are skipped with that reason.
@@ -31,6 +31,7 @@ from eatbench.metrics.registry import make_metric
 from eatbench.preprocess.prepare import prepare_clip
 
 SMALL_SHIFT = 5  # frames: inside SyncNet's ±15-frame search, so the offset must be found
+FAR_SHIFT = 20  # frames: beyond the search, so no aligned pair is left
 MOUTH = [13, 14, 78, 308]  # Face Mesh inner-lip midpoints and mouth corners
 
 
@@ -46,6 +47,7 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
         "static-frame": get_method("static-frame"),
         "shifted-audio": get_method("shifted-audio"),
         f"shifted-audio-{SMALL_SHIFT}": ShiftedAudio(shift_frames=SMALL_SHIFT),
+        f"shifted-audio-{FAR_SHIFT}": ShiftedAudio(shift_frames=FAR_SHIFT),
     }
     out = []
     for clip in clips:
@@ -109,7 +111,7 @@ def test_lip_sync_orders_ground_truth_static_frame_and_shifted_audio(scored) -> 
 
     res = {
         label: [sync_scores(c["samples"][label], "demo") for c in scored]
-        for label in ("ground-truth", "static-frame", "shifted-audio")
+        for label in ("ground-truth", "static-frame", "shifted-audio", f"shifted-audio-{FAR_SHIFT}")
     }
     assert all(r is not None for rs in res.values() for r in rs)
 
@@ -119,11 +121,11 @@ def test_lip_sync_orders_ground_truth_static_frame_and_shifted_audio(scored) -> 
     # a frozen face and audio moved beyond the ±15-frame search both lose sync
     assert mean("ground-truth", "lse_d") < mean("static-frame", "lse_d")
     assert mean("ground-truth", "lse_c") > mean("static-frame", "lse_c")
-    assert SHIFT_FRAMES > 15
-    assert mean("ground-truth", "lse_d") < mean("shifted-audio", "lse_d")
-    assert mean("ground-truth", "lse_c") > mean("shifted-audio", "lse_c")
-    # the real clips are in sync
+    assert mean("ground-truth", "lse_d") < mean(f"shifted-audio-{FAR_SHIFT}", "lse_d")
+    assert mean("ground-truth", "lse_c") > mean(f"shifted-audio-{FAR_SHIFT}", "lse_c")
+    # the real clips are in sync; the registered shifted-audio is found at minus its delay
     assert [r.offset for r in res["ground-truth"]] == [0] * len(scored)
+    assert SHIFT_FRAMES <= 15 and [r.offset for r in res["shifted-audio"]] == [-SHIFT_FRAMES] * len(scored)
 
 
 def test_audio_delayed_inside_the_search_is_found_at_its_offset(scored) -> None:
