@@ -51,7 +51,7 @@ def test_shifted_audio_delays_by_exactly_the_documented_offset(clip, prepared, t
     assert not shifted[:5120].any()
     assert np.array_equal(shifted[5120:], original[:-5120])
     assert np.array_equal(read_video(out).frames, prepared.frames)
-    assert json.loads(out.with_suffix(".json").read_text())["audio_delay_ms"] == 800.0
+    assert json.loads(out.with_suffix(".json").read_text())["audio_delay_ms"] == 320.0
 
 
 def test_delay_audio_longer_than_the_clip_is_silence() -> None:
