@@ -5,6 +5,8 @@ through the UNet together) and progressive sampling (frame by frame) at the same
 steps, in one process; measures this machine's float32 matmul rate; counts the UNet + ControlNet
 FLOPs of one parallel step (torch's FlopCounterMode) to get the achieved rate; and records the peak
 resident memory. Goals (issue 4): parallel ≥ 8× faster, achieved rate ≥ 30 % of the matmul rate.
+``batching_ceiling`` (75 × the one-frame step time / the 75-frame step time) is the speedup batching
+alone could give if nothing but the UNet + ControlNet cost time.
 
     python benchmarks/bench_sampling.py [--steps 10] [--out results/bench/sampling.json]
 
@@ -99,7 +101,15 @@ def main() -> None:
             t = time.perf_counter()
             predict_noise(pipe.unet, z, t_step, z, z, c_a, pipe.controlnet, c_e)
             times.append(time.perf_counter() - t)
-    step_time = min(times)
+        # The same step for one frame: what progressive sampling pays per frame and step. n × t_1 / t_n
+        # is the most batching can give on this machine, before any non-UNet cost.
+        one = [x[:1] for x in (z, z, z, c_a, c_e)]
+        times1 = []
+        for _ in range(20):
+            t = time.perf_counter()
+            predict_noise(pipe.unet, one[0], t_step, one[1], one[2], one[3], pipe.controlnet, one[4])
+            times1.append(time.perf_counter() - t)
+    step_time, step_time1 = min(times), min(times1)
     peak = matmul_rate()
     result = {
         "frames": args.frames,
@@ -113,6 +123,8 @@ def main() -> None:
         "speedup_goal": 8.0,
         "unet_controlnet_gflop_per_parallel_step": round(flops / 1e9, 3),
         "unet_controlnet_step_s": round(step_time, 4),
+        "unet_controlnet_step_s_one_frame": round(step_time1, 5),
+        "batching_ceiling": round(n * step_time1 / step_time, 2),
         "achieved_gflops": round(flops / step_time / 1e9, 2),
         "matmul_fp32_gflops": round(peak / 1e9, 2),
         "fraction_of_matmul_rate": round(flops / step_time / peak, 3),

@@ -6,6 +6,8 @@ EAT-Face ablation variants, then writes into ``out`` (default ``results/<dataset
 - ``table1.md`` … ``table4.md`` and ``table1.tex`` … ``table4.tex``;
 - ``fig5_tsne``, ``fig6_user_study``, ``fig7_eve_heatmaps`` as ``.png`` and ``.pdf``, each drawn when
   its inputs exist (embeddings for Figs. 5 and 7, imported ratings for Fig. 6);
+- ``stills_eatface``: one still per target emotion from one test clip (:mod:`eatbench.report.stills`),
+  when EAT-Face can run;
 - ``README.md``: an index of the files, the runs (clips, failures, time), and every method, variant
   or figure that could not be produced here, with the reason. Nothing is dropped silently.
 
@@ -141,6 +143,7 @@ def reproduce(
 
     # 3. Figures: each drawn when its inputs exist, else listed with the reason.
     _figures(report, db, dataset, root, embeddings, limit)
+    _stills(report, dataset, root, seed)
     report.seconds = time.perf_counter() - t0
     _write_index(report, dataset, command, profile or ("demo" if dataset.lower() == "demo" else "official"))
     return report
@@ -206,6 +209,19 @@ def _figures(
         report.missing_figures["Fig. 7"] = reason or "no fig7 embeddings"
 
 
+def _stills(report: ReproduceReport, dataset: str, root: Path | None, seed: int) -> None:
+    """EAT-Face's emotion stills (one reference, every emotion), when EAT-Face can run here."""
+    from eatbench.report.stills import emotion_stills
+
+    try:
+        r = emotion_stills(dataset, root, report.out / "stills_eatface", seed=seed)
+    except EatbenchError as err:
+        report.missing_figures["Stills"] = str(err)
+        return
+    report.files += r["paths"]
+    report.figure_numbers["Stills"] = f"clip {r['clip']}, {r['seconds']:.1f} s"
+
+
 def _has_module(package: str, module: str) -> bool:
     import importlib.util
 
@@ -231,7 +247,13 @@ def _write_index(report: ReproduceReport, dataset: str, command: str, profile: s
             f"- Table {['I', 'II', 'III', 'IV'][n - 1]} ({title}): [Markdown](table{n}.md), [LaTeX](table{n}.tex)"
         )
     lines += ["", "## Figures", ""]
-    for fig, stem in (("Fig. 5", "fig5_tsne"), ("Fig. 6", "fig6_user_study"), ("Fig. 7", "fig7_eve_heatmaps")):
+    figures = (
+        ("Fig. 5", "fig5_tsne"),
+        ("Fig. 6", "fig6_user_study"),
+        ("Fig. 7", "fig7_eve_heatmaps"),
+        ("Stills", "stills_eatface"),
+    )
+    for fig, stem in figures:
         if fig in report.missing_figures:
             lines.append(f"- {fig}: **not produced** — {report.missing_figures[fig]}")
         else:
