@@ -86,3 +86,28 @@ def balanced_subset(clips: list[Clip], n: int | None) -> list[Clip]:
     depth = max((len(q) for q in queues), default=0)
     order = [q[i] for i in range(depth) for q in queues if i < len(q)]
     return order[:n]
+
+
+NEUTRAL = "neutral"
+
+
+def identity_clips(clips: list[Clip]) -> dict[str, Clip]:
+    """The identity clip of each clip: whose reference frame a method gets as the face to animate (x_r).
+
+    Emotion-control protocol: the emotion of a generated video must come from the method's emotion
+    input, not from the face it is given, so every clip is generated from the reference frame of its
+    actor's first neutral clip (documented order) among ``clips`` — the clips of the split being run,
+    so the face is one the split holds. An actor with no neutral clip keeps its own clip. EAT-Face's
+    emotion stages train the same way (a neutral reference of the same actor, Sec. III-D).
+
+    >>> a = Clip("A", "angry", 3, "004", "front", "test", Path("a.mp4"))
+    >>> n = Clip("A", "neutral", 1, "008", "front", "test", Path("n.mp4"))
+    >>> b = Clip("B", "happy", 3, "004", "front", "test", Path("b.mp4"))
+    >>> {k: v.clip_id for k, v in identity_clips([a, n, b]).items()}
+    {'A_angry_3_004_front': 'A_neutral_1_008_front', 'A_neutral_1_008_front': 'A_neutral_1_008_front', 'B_happy_3_004_front': 'B_happy_3_004_front'}
+    """
+    first_neutral: dict[str, Clip] = {}
+    for c in sorted(clips):
+        if c.emotion == NEUTRAL:
+            first_neutral.setdefault(c.actor, c)
+    return {c.clip_id: first_neutral.get(c.actor, c) for c in clips}

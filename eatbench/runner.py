@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eatbench.clip import EMOTIONS, Clip, balanced_subset
+from eatbench.clip import EMOTIONS, Clip, balanced_subset, identity_clips
 from eatbench.errors import EatbenchError, MissingWeightsError
 from eatbench.methods.base import GenerationInput, Method, check_output
 from eatbench.metrics.base import Metric, Sample
@@ -303,22 +303,29 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
-def video_key(method: Method, weights_hash: str, dataset: str, clip: Clip, emotion: str | None, seed: int) -> str:
-    """The generated video's cache key."""
-    return hashlib.sha256(
-        canonical_json(
-            {
-                "method": method.name,
-                "variant": getattr(method, "variant", None),
-                "version": method.version,
-                "weights": weights_hash,
-                "dataset": dataset,
-                "clip": clip.clip_id,
-                "emotion": emotion,
-                "seed": seed,
-            }
-        ).encode()
-    ).hexdigest()
+def video_key(
+    method: Method,
+    weights_hash: str,
+    dataset: str,
+    clip: Clip,
+    emotion: str | None,
+    seed: int,
+    identity: Clip | None = None,
+) -> str:
+    """The generated video's cache key (the identity clip counts when it is not the clip itself)."""
+    fields = {
+        "method": method.name,
+        "variant": getattr(method, "variant", None),
+        "version": method.version,
+        "weights": weights_hash,
+        "dataset": dataset,
+        "clip": clip.clip_id,
+        "emotion": emotion,
+        "seed": seed,
+    }
+    if identity is not None and identity.clip_id != clip.clip_id:
+        fields["identity"] = identity.clip_id
+    return hashlib.sha256(canonical_json(fields).encode()).hexdigest()
 
 
 def _one_line(err: BaseException, limit: int = 500) -> str:
@@ -361,6 +368,7 @@ class Runner:
         self.prepare = prepare
         self.progress = progress
         self.shard = shard
+        self.identity: dict[str, Clip] | None = None  # clip id → identity clip (set in setup)
 
     # ---------------------------------------------------------------------------------------- setup
 
@@ -386,6 +394,10 @@ class Runner:
                     "check --root and --split"
                 )
             self.clips = balanced_subset(clips, cfg.limit)
+            # Identities come from the whole split, so a --limit subset animates the same faces.
+            self.identity = identity_clips(clips)
+        if self.identity is None:
+            self.identity = identity_clips(self.clips)
         if self.prepare is None:
             from eatbench.preprocess.prepare import prepare_clip
 
@@ -433,8 +445,11 @@ class Runner:
         series = self.series_key(weights_hash)
         label = series_label(method.name, cfg.variant)
         emotion_of = {c.clip_id: (self._target_emotion(c) if method.emotion_controlled else None) for c in self.clips}
+        assert self.identity is not None
         keys = {
-            c.clip_id: video_key(method, weights_hash, cfg.dataset.lower(), c, emotion_of[c.clip_id], cfg.seed)
+            c.clip_id: video_key(
+                method, weights_hash, cfg.dataset.lower(), c, emotion_of[c.clip_id], cfg.seed, self.identity[c.clip_id]
+            )
             for c in self.clips
         }
 
@@ -453,6 +468,8 @@ class Runner:
                 "config": {
                     **{k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()},
                     "method_version": method.version,
+                    # Which face each clip was generated from (eatbench.clip.identity_clips).
+                    "identity": {c.clip_id: self.identity[c.clip_id].clip_id for c in self.clips},
                     "weights_hash": weights_hash,
                     "emotion_controlled": method.emotion_controlled,
                     "kind": getattr(method, "kind", "method"),
@@ -558,7 +575,8 @@ class Runner:
                 from eatbench.io import frames_for_audio
 
                 with atomic_path(final) as tmp:
-                    out = Path(method.generate(GenerationInput(clip=clip), emotion, cfg.seed, tmp))
+                    inp = GenerationInput(clip=clip, identity=self.identity.get(clip.clip_id) if self.identity else None)
+                    out = Path(method.generate(inp, emotion, cfg.seed, tmp))
                     if out.resolve() != tmp.resolve():
                         os.replace(out, tmp)
                     check_output(tmp, frames_for_audio(prep().audio))

@@ -39,6 +39,14 @@ class GenerationInput:
     clip: Clip | None = None
     image: Path | None = None  # a face image (used when clip is None)
     audio: Path | None = None  # speech (used when clip is None)
+    # The clip whose reference frame is the face to animate (x_r); None: the clip itself. The runner
+    # sets it by the emotion-control protocol (eatbench.clip.identity_clips: the actor's neutral clip).
+    identity: Clip | None = None
+
+    @property
+    def identity_clip(self) -> Clip | None:
+        """The clip that gives the identity reference frame."""
+        return self.identity or self.clip
 
 
 def _still_abstract(cls: type) -> bool:

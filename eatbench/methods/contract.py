@@ -174,6 +174,7 @@ def _write_sidecar(
         "emotion_requested": emotion,
         "emotion_used": target,
         "clip": None if inp.clip is None else inp.clip.to_dict(),
+        "identity_clip": None if inp.identity is None else inp.identity.clip_id,
         "image": None if inp.image is None else str(inp.image),
         "audio": None if inp.audio is None else str(inp.audio),
         **getattr(method, "run_details", dict)(),

@@ -12,8 +12,10 @@ first of: the shipped ``eatface/weights/<preset-slug>/`` and ``$EATBENCH_HOME/ea
 train one. Random weights are never used.
 
 Generation:
-- for a dataset clip, the prepared clip's reference frame is x_r, its audio drives the face, and its
-  own frames with their Face Mesh mask boxes give x_m (the region outside the mask, head pose and
+- for a dataset clip, x_r is the reference frame of ``inp.identity_clip`` (the runner passes the
+  actor's neutral clip, :func:`eatbench.clip.identity_clips`, so the emotion comes from the text as in
+  the ControlNet training), its audio drives the face, and its own frames with their Face Mesh mask
+  boxes give x_m (the region outside the mask, head pose and
   background, comes from the source video, as in the paper's reconstruction protocol);
 - for a free image, the benchmark crop of the image is x_r and x_m (mask box from Face Mesh on it).
 The model's 64² (tiny) or 256² (paper) frames are resized to the 256² contract with bicubic filtering.
@@ -176,8 +178,8 @@ class EATFace(Method):
             from eatbench.preprocess.prepare import prepare_clip
 
             prepared = prepare_clip(inp.clip)
-            reference, audio = prepared.reference, prepared.audio
-            mask_frames, boxes = prepared.frames, prepared.mask_boxes
+            audio, mask_frames, boxes = prepared.audio, prepared.frames, prepared.mask_boxes
+            reference = prepare_clip(inp.identity_clip).reference  # x_r: the identity protocol's face
         else:
             from eatbench.methods.reference import crop_image
             from eatbench.preprocess.mediapipe_face import face_mesh, mask_box

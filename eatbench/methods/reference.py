@@ -2,8 +2,9 @@
 
 - ``ground-truth``: the clip's own benchmark crop and audio. The upper bound of every metric
   (PSNR is infinite, SSIM 1, LPIPS 0 against itself); if it does not win, the metric pipeline is wrong.
-- ``static-frame``: the clip's reference frame repeated for the length of the audio. No motion at all:
-  lip sync (LSE-C) must be poor, identity (CSIM) high.
+- ``static-frame``: the identity reference frame (``GenerationInput.identity_clip``: the actor's
+  neutral clip under the runner's protocol) repeated for the length of the audio. No motion and no
+  emotion: lip sync (LSE-C) must be poor, identity (CSIM) high, Emo-Acc near neutral-only.
 - ``shifted-audio``: the ground-truth video with its audio delayed by :data:`SHIFT_FRAMES` frames
   (silence padded in front, the end cut so the length is unchanged). Lip sync must find the delay.
 
@@ -65,7 +66,8 @@ class GroundTruth(Method):
 
 @METHODS.register("static-frame")
 class StaticFrame(Method):
-    """The reference frame repeated for as many frames as the audio implies, with that audio."""
+    """The identity reference frame (the actor's neutral face under the runner's protocol) repeated for
+    as many frames as the audio implies, with that audio: no motion and no emotion."""
 
     name = "static-frame"
     version = "1"
@@ -76,8 +78,8 @@ class StaticFrame(Method):
         if inp.clip is not None:
             from eatbench.preprocess.prepare import prepare_clip
 
-            prepared = prepare_clip(inp.clip)
-            reference, audio = prepared.reference, prepared.audio
+            audio = prepare_clip(inp.clip).audio
+            reference = prepare_clip(inp.identity_clip).reference  # the identity protocol's face
         else:
             reference, audio = crop_image(inp.image), _read_speech(inp.audio)
         # 2. Repeat it, one frame per 40 ms of audio.

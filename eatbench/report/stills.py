@@ -1,9 +1,10 @@
 """One still per target emotion from one reference and one speech track: emotion control at a glance.
 
 ``emotion_stills`` takes a test clip (the first of ``balanced_subset``: the same clip whatever the
-machine), generates it with an emotion-controlled method once per emotion of :data:`EMOTIONS` (same
-reference, audio and seed, so only the emotion text changes), and tiles the middle frame of each
-video under the clip's own reference frame. The videos go to a temporary folder; only the PNG/PDF
+machine), generates it with an emotion-controlled method once per emotion of :data:`EMOTIONS` from
+the benchmark's identity face (the actor's neutral reference, :func:`eatbench.clip.identity_clips`)
+with the same audio and seed, so only the emotion text changes, and tiles the middle frame of each
+video after that reference. The videos go to a temporary folder; only the PNG/PDF
 are kept. Every video passes the output contract (a face must be found in it).
 
 Example:
@@ -18,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from eatbench.clip import EMOTIONS, balanced_subset
+from eatbench.clip import EMOTIONS, balanced_subset, identity_clips
 from eatbench.errors import EatbenchError
 
 
@@ -56,13 +57,15 @@ def emotion_stills(
     if not clips:
         raise EatbenchError(f"--dataset {dataset}: no clips in split {split!r}")
     clip = clips[0]
-    reference = prepare_clip(clip).reference
+    identity = identity_clips(get_dataset(dataset, root).clips(split))[clip.clip_id]  # the actor's neutral face
+    reference = prepare_clip(identity).reference
 
     # 2. One video per emotion; keep its middle frame.
     stills = []
     with tempfile.TemporaryDirectory(prefix="eatbench-stills-") as tmp:
         for emotion in EMOTIONS:
-            path = run_method(m, GenerationInput(clip=clip), emotion, seed, Path(tmp) / f"{emotion}.mkv")
+            inp = GenerationInput(clip=clip, identity=identity)
+            path = run_method(m, inp, emotion, seed, Path(tmp) / f"{emotion}.mkv")
             frames = read_video(path).frames
             stills.append(frames[len(frames) // 2])
 

@@ -129,3 +129,46 @@ def test_bad_config_fails_early_with_one_line():
     assert canonical_variant("W/O-fec") == "w/o-FEC" and canonical_variant("Ours") == "full"
     assert series_label("eatface", "full") == "eatface"
     assert series_label("eatface", "w/o-Emo") == "eatface[w/o-Emo]"
+
+
+class _RecordsIdentity(fakes.NoisyCopy):
+    """NoisyCopy that records which identity clip the runner hands it for each clip."""
+
+    emotions = ("angry", "happy", "sad", "neutral")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.identities: dict[str, str] = {}
+
+    def generate(self, inp, emotion, seed, out_path):
+        self.identities[inp.clip.clip_id] = inp.identity_clip.clip_id
+        return super().generate(inp, "angry" if emotion == "neutral" else emotion, seed, out_path)
+
+
+def test_every_clip_is_generated_from_its_actors_neutral_face(tmp_path, corpus):
+    from dataclasses import replace
+
+    # Two actors; A00 has a neutral clip (the second one), A01 has none.
+    emotions = ("angry", "neutral", "happy", "sad", "angry", "happy")
+    clips = [
+        replace(c, actor="A00" if i < 3 else "A01", emotion=emotions[i], sentence=f"{i:03d}")
+        for i, c in enumerate(fakes.load_corpus(corpus))
+    ]
+    method = _RecordsIdentity()
+    config = RunConfig(
+        method="noisy-copy", dataset="fake", store=tmp_path / "r.db", videos_dir=tmp_path / "v", profile="demo", limit=4
+    )
+    runner = Runner(config, method=method, clips=clips, metrics=[], prepare=fakes.prepare)
+    runner.run()
+    neutral = clips[1].clip_id
+    for c in runner.clips:
+        assert method.identities[c.clip_id] == (neutral if c.actor == "A00" else c.clip_id)
+    # the identity is part of the video key: the same clip from another face is another video
+    from eatbench.runner import video_key
+
+    assert video_key(method, "w", "fake", clips[0], "angry", 0, clips[1]) != video_key(
+        method, "w", "fake", clips[0], "angry", 0, clips[0]
+    )
+    assert video_key(method, "w", "fake", clips[0], "angry", 0, clips[0]) == video_key(
+        method, "w", "fake", clips[0], "angry", 0
+    )
