@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from eatbench.io import write_audio
 from eatbench.methods.eatface import EATFace
 from eatbench.paths import sha256_file
 
@@ -40,13 +39,9 @@ def trained(mead, home, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory):
-    import cv2
     import methods_kit
 
-    d = tmp_path_factory.mktemp("gen-inputs")
-    cv2.imwrite(str(d / "face.png"), cv2.cvtColor(methods_kit.face_image(), cv2.COLOR_RGB2BGR))
-    write_audio(d / "speech.wav", methods_kit.speech(1.2))
-    return d / "face.png", d / "speech.wav"
+    return methods_kit.write_face_and_speech(tmp_path_factory.mktemp("gen-inputs"))
 
 
 def test_train_all_runs_every_stage_and_a_rerun_skips_them(trained, home):

@@ -62,3 +62,14 @@ def make_mead(root: Path, actors=("M001", "W002"), emotions=("angry", "neutral")
             write_video(video, talking_frames(audio, seed=i), 25.0, audio, lossless=False)
             clips.append(Clip(actor, emotion, level, "001", "front", "test", video))
     return clips
+
+
+def write_face_and_speech(folder: Path, seconds: float = 1.2) -> tuple[Path, Path]:
+    """``face.png`` (the portrait) and ``speech.wav`` in ``folder``: the inputs of `eatbench generate`."""
+    import cv2
+
+    from eatbench.io import write_audio
+
+    cv2.imwrite(str(folder / "face.png"), cv2.cvtColor(face_image(), cv2.COLOR_RGB2BGR))
+    write_audio(folder / "speech.wav", speech(seconds))
+    return folder / "face.png", folder / "speech.wav"
