@@ -142,8 +142,12 @@ def reproduce(
             report.files.append(path)
 
     # 3. Figures: each drawn when its inputs exist, else listed with the reason.
-    _figures(report, db, dataset, root, embeddings, limit)
-    _stills(report, dataset, root, seed)
+    with_eatface = any(name.lower() == "eatface" for name, _ in plan(methods))
+    _figures(report, db, dataset, root, embeddings, limit, with_eatface)
+    if with_eatface:
+        _stills(report, dataset, root, seed)
+    else:
+        report.missing_figures["Stills"] = "eatface is not among --methods"
     report.seconds = time.perf_counter() - t0
     _write_index(report, dataset, command, profile or ("demo" if dataset.lower() == "demo" else "official"))
     return report
@@ -156,6 +160,7 @@ def _figures(
     root: Path | None,
     embeddings: Path | None,
     limit: int | None,
+    with_eatface: bool = True,
 ) -> None:
     from eatbench.report import figures
 
@@ -178,7 +183,9 @@ def _figures(
             "no EAT-Face condition embeddings: this checkout has no eatface.analysis.figure_embeddings "
             "and no --embeddings DIR was given"
         )
-        if _has_module("eatface", "analysis"):  # checked on disk: importing eatface costs seconds
+        if not with_eatface:
+            reason = "no EAT-Face condition embeddings: eatface is not among --methods and no --embeddings DIR was given"
+        elif _has_module("eatface", "analysis"):  # checked on disk: importing eatface costs seconds
             try:
                 from eatface.analysis import figure_embeddings
 
