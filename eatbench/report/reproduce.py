@@ -65,8 +65,13 @@ def plan(methods: list[str] | None) -> list[tuple[str, str | None]]:
     from eatbench.methods.registry import method_names
 
     names = method_names() if methods is None else methods
+    # A variant registered under its own name (eatface-w/o-eve) is the same series as (eatface, w/o-EVE):
+    # run it once, as the variant.
+    aliases = {f"{n}-{v}".lower() for n in names if n.lower() == "eatface" for v in VARIANTS if v != "full"}
     out: list[tuple[str, str | None]] = []
     for n in names:
+        if n.lower() in aliases:
+            continue
         out.append((n, None))
         if n.lower() == "eatface":
             out += [(n, v) for v in VARIANTS if v != "full"]
