@@ -286,7 +286,8 @@ def table1(store: ResultsStore, datasets: list[str], published: bool = True, com
             table.groups.append((group, 1))
     notes, all_results = _Notes(), []
     for dataset in datasets:
-        results = _sort_results(collect(store, dataset))
+        # Series with none of Table I's metrics (the ablation runs score Emo-Acc only) belong to Tables II/IV.
+        results = [r for r in _sort_results(collect(store, dataset)) if any(k in r.metrics for k, *_ in TABLE1_METRICS)]
         all_results += results
         ref = (compare_to or dataset).lower()
         pub = paper.published_table1(ref) if published else {}

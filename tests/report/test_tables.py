@@ -141,3 +141,9 @@ def test_table1_notes_where_syncnet_put_each_series(store):
     md = tables.to_markdown(tables.table1(store, ["demo"], published=False))
     note = next(ln for ln in md.splitlines() if "SyncNet AV offset" in ln)
     assert "ground-truth 0: 4" in note and "shifted-audio -6: 3, +2: 1" in note
+
+
+def test_table1_leaves_out_series_without_its_metrics(filled):
+    add_series(filled, "eatface", {"emo-acc": 20.0}, variant="w/o-EVE", emotion_controlled=True)
+    md = tables.to_markdown(tables.table1(filled, ["demo"], published=False))
+    assert "w/o-EVE" not in md and "| EAT-Face |" in md
