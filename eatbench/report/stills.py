@@ -53,11 +53,11 @@ def emotion_stills(
         raise EatbenchError(f"{method}: cannot run here: {avail.reason}")
     if not m.emotion_controlled:
         raise EatbenchError(f"{method}: has no emotion control, so there is nothing to show per emotion")
-    clips = balanced_subset(get_dataset(dataset, root).clips(split), 1)
-    if not clips:
+    split_clips = get_dataset(dataset, root).clips(split)
+    if not split_clips:
         raise EatbenchError(f"--dataset {dataset}: no clips in split {split!r}")
-    clip = clips[0]
-    identity = identity_clips(get_dataset(dataset, root).clips(split))[clip.clip_id]  # the actor's neutral face
+    clip = balanced_subset(split_clips, 1)[0]
+    identity = identity_clips(split_clips)[clip.clip_id]  # the actor's neutral face
     reference = prepare_clip(identity).reference
 
     # 2. One video per emotion; keep its middle frame.
