@@ -4,7 +4,12 @@ Each mini-batch holds N pairs of pairwise different emotions (N = min(batch size
 paper's batch of 8 equals MEAD's 8 emotions). For pair i: x_e, a frame of a clip with emotion e_i;
 x_r, an emotionless (neutral) frame of the same actor (or, with no neutral clip of that actor, a
 frame of the same clip); h^v_i = A_v(E_CI(x_e)) (Eq. 6) and h^e_i = α A_e(E_CT(e_i)) + (1 − α)
-A_v(E_CI(x_r)) (Eq. 7). CLIP is frozen; only A_v and A_e learn.
+A_v(E_CI(x_r)) (Eq. 7). CLIP is frozen; only A_v and A_e learn. All pairs of a mini-batch come
+from one actor (see :meth:`TrainingCorpus.sample_distinct_emotions`).
+
+Before the first step the adapters' input standardisation is fixed from the corpus: μ and σ of the
+CLIP image embeddings of up to :data:`STATS_FRAMES` training frames (drawn with the stage's seed)
+and of the text embeddings of the corpus's emotion prompts.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from eatface.data import TrainingCorpus
 from eatface.eve import clip_image_embeds, contrastive_loss
 from eatface.training.loop import StageResult, make_accelerator, run_stage_loop
 from eatface.training.workspace import emotion_text_cache, load_pipeline, save_pipeline
+
+STATS_FRAMES = 4096
 
 
 class EVEObjective(nn.Module):
@@ -55,6 +62,17 @@ def train_eve(
         raise ValueError(f"the EVE loss needs at least 2 emotions in the corpus, got {corpus.emotions}")
     settings = config.stages["eve"]
     text = emotion_text_cache(pipe, corpus)  # (E, P)
+    with torch.no_grad():
+        gen = torch.Generator().manual_seed(config.seed if seed is None else seed)
+        frames = torch.randperm(corpus.num_frames, generator=gen)[:STATS_FRAMES]
+        device = pipe.clip.device
+        image_embeds = torch.cat(
+            [
+                clip_image_embeds(pipe.clip, corpus.images(frames[k : k + 256]).to(device)).cpu()
+                for k in range(0, len(frames), 256)
+            ]
+        )
+        pipe.eve.set_input_stats(image_embeds, text)
 
     def sample(gen: torch.Generator) -> dict[str, torch.Tensor]:
         idx_e, idx_r = corpus.sample_distinct_emotions(settings.batch_size, gen)

@@ -2,7 +2,10 @@
 
 The paper uses a pretrained LDM VAE [46, 62]; the tiny preset has none at 64², so it trains one:
 L1 reconstruction + 1e-6 · KL (our choice; LDM adds perceptual and GAN terms we leave out at this
-size). Afterwards the latent scaling factor is set to 1 / std of the corpus latents, as LDM does, so
+size), with the pixels inside each frame's face box (the mask box, Face Mesh points 127/151/152/356)
+weighted :data:`FACE_WEIGHT` times more than the background (our choice: with a plain L1 the eyes
+and brows, a few pixels each at 64², were smudged; reconstructions of real demo frames then scored
+only 30 % with the demo emotion judge, which caps what the generator above it can reach). Afterwards the latent scaling factor is set to 1 / std of the corpus latents, as LDM does, so
 z has unit variance for the diffusion stages.
 """
 
@@ -21,20 +24,34 @@ from eatface.training.loop import StageResult, make_accelerator, run_stage_loop
 from eatface.training.workspace import load_pipeline, save_pipeline
 
 KL_WEIGHT = 1e-6
+FACE_WEIGHT = 5.0
+
+
+def face_weights(boxes: torch.Tensor, size: int, face_weight: float = FACE_WEIGHT) -> torch.Tensor:
+    """(B, 4) pixel boxes → (B, 1, size, size) per-pixel weights: ``face_weight`` inside, 1 outside."""
+    ys = torch.arange(size, dtype=torch.float32)[None, :, None]
+    xs = torch.arange(size, dtype=torch.float32)[None, None, :]
+    x0, y0, x1, y1 = (boxes[:, k, None, None] for k in range(4))
+    inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
+    return 1.0 + (face_weight - 1.0) * inside[:, None].float()
 
 
 class VAEObjective(nn.Module):
-    """L1(D(z), x) + 1e-6 KL(q(z|x) ‖ N(0, I)), z = μ + σ ε."""
+    """Weighted L1(D(z), x) + 1e-6 KL(q(z|x) ‖ N(0, I)), z = μ + σ ε (weights normalised to mean 1)."""
 
     def __init__(self, vae: nn.Module) -> None:
         super().__init__()
         self.vae = vae
 
-    def forward(self, x: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, eps: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
         posterior = self.vae.encode(x).latent_dist
         z = posterior.mean + posterior.std * eps
         rec = self.vae.decode(z).sample
-        return F.l1_loss(rec, x) + KL_WEIGHT * posterior.kl().mean()
+        if weight is None:
+            l1 = F.l1_loss(rec, x)
+        else:
+            l1 = ((rec - x).abs() * weight).sum() / (weight.sum() * x.shape[1])
+        return l1 + KL_WEIGHT * posterior.kl().mean()
 
 
 def train_vae(
@@ -57,7 +74,11 @@ def train_vae(
 
     def sample(gen: torch.Generator) -> dict[str, torch.Tensor]:
         idx = corpus.sample_frames(batch, gen)
-        return {"x": corpus.images(idx), "eps": torch.randn((batch, *latent_shape), generator=gen)}
+        return {
+            "x": corpus.images(idx),
+            "eps": torch.randn((batch, *latent_shape), generator=gen),
+            "weight": face_weights(corpus.boxes[idx], corpus.resolution),
+        }
 
     objective, result = run_stage_loop(
         accelerator,

@@ -34,6 +34,26 @@ def test_fusion_follows_eq7():
     assert eve.visual(r).shape == (3, 16)
 
 
+def test_input_standardisation_is_fixed_by_the_stats_and_saved(tmp_path):
+    torch.manual_seed(0)
+    eve = EmotionVisualEmbedding(embed_dim=32, out_dim=16, channels=4, num_blocks=2, hidden_dim=32, alpha=0.3)
+    images = torch.randn(50, 32) * 3.0 + 5.0  # a large shared direction, as a CLIP tower gives
+    texts = torch.randn(8, 32) * 0.1 - 2.0
+    eve.set_input_stats(images, texts)
+    mu_i, sd_i = images.mean(0), images.std(0)
+    mu_t, sd_t = texts.mean(0), texts.std(0)
+    t, r = texts[:3], images[:3]
+    expected = 0.3 * eve.adapter_e((t - mu_t) / sd_t) + 0.7 * eve.adapter_v((r - mu_i) / sd_i)
+    assert torch.allclose(eve.fuse(t, r), expected, atol=1e-5)
+    assert torch.allclose(eve.visual(r), eve.adapter_v((r - mu_i) / sd_i), atol=1e-5)
+    eve.save_pretrained(tmp_path / "eve")
+    loaded = EmotionVisualEmbedding.from_pretrained(tmp_path / "eve")
+    assert torch.equal(loaded.image_mean, eve.image_mean) and torch.equal(loaded.text_std, eve.text_std)
+    assert torch.allclose(loaded.fuse(t, r), eve.fuse(t, r))
+    with pytest.raises(ValueError, match="at least 2"):
+        eve.set_input_stats(images, texts[:1])
+
+
 def test_eve_loss_falls_on_a_fixed_batch():
     torch.manual_seed(0)
     eve = EmotionVisualEmbedding(embed_dim=64, out_dim=256, channels=8, num_blocks=2, hidden_dim=64)

@@ -34,6 +34,15 @@ def test_corpus_round_trip_and_eve_batches(corpus, tmp_path):
     neutral = corpus.emotions.index("neutral")
     assert (corpus.emotion[corpus.frame_clip[x_r]] == neutral).all()  # x_r is emotionless
     assert torch.equal(corpus.actor[corpus.frame_clip[x_r]], corpus.actor[corpus.frame_clip[x_e]])
+    # all pairs of a mini-batch come from one actor, so identity cannot tell the pairs apart
+    three = TrainingCorpus.synthetic(num_clips=24, frames=2, resolution=16)  # 3 actors x 8 emotions
+    seen = set()
+    for _ in range(12):
+        x_e, x_r = three.sample_distinct_emotions(8, g)
+        actors = set(three.actor[three.frame_clip[torch.cat([x_e, x_r])]].tolist())
+        assert len(actors) == 1 and len(set(three.emotion[three.frame_clip[x_e]].tolist())) == 8
+        seen |= actors
+    assert len(seen) > 1  # the actor is drawn anew for each mini-batch
 
 
 def test_stages_refuse_to_run_out_of_order(corpus, tmp_path):
