@@ -20,7 +20,7 @@ from typing import Any
 from eatface.errors import EATFaceError, did_you_mean
 from eatface.variants import get_ablation
 
-STAGE_NAMES = ("vae", "tfr", "eve", "controlnet", "finetune")
+STAGE_NAMES = ("vae", "tfr", "eve", "controlnet", "finetune", "interpolator")
 
 
 @dataclass
@@ -173,6 +173,8 @@ def paper_preset() -> EATFaceConfig:
             "controlnet": StageConfig(batch_size=12, learning_rate=1e-5, steps=50_000, checkpoint_every=5000),
             # Fine-tuning through the ControlNet: the ControlNet's batch and rate (not specified).
             "finetune": StageConfig(batch_size=12, learning_rate=1e-5, steps=20_000, checkpoint_every=5000),
+            # The smoothing interpolator (not trained in the paper, which uses a pretrained one [24]).
+            "interpolator": StageConfig(batch_size=16, learning_rate=1e-4, steps=20_000, checkpoint_every=5000),
         },
     )
 
@@ -264,6 +266,7 @@ def tiny_preset() -> EATFaceConfig:
             "eve": StageConfig(batch_size=8, learning_rate=1e-3, steps=5000, warmup_steps=100),
             "controlnet": StageConfig(batch_size=32, learning_rate=5e-4, steps=3000, warmup_steps=100),
             "finetune": StageConfig(batch_size=32, learning_rate=1e-4, steps=1000, warmup_steps=100),
+            "interpolator": StageConfig(batch_size=32, learning_rate=1e-3, steps=1500, warmup_steps=100),
         },
     )
 

@@ -28,6 +28,7 @@ STAGE_HELP = {
     "eve": "the EVE adapters A_v, A_e (Eqs. 6-10)",
     "controlnet": "the Emotion ControlNet, everything else frozen (Eq. 11)",
     "finetune": "the UNet fine-tuned through the ControlNet (Eq. 11)",
+    "interpolator": "the frame interpolator of the smoothing step (Sec. III-E), on real frame triplets",
     "all": "every stage of the variant, in order (finished stages are skipped)",
 }
 

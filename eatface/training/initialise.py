@@ -5,7 +5,9 @@ the same network trained on the same data. A new run folder is instead initialis
 run of the same preset (the ``source``), and only the stages the variant does not share are trained:
 
 - always: the VAE (with its latent scaling factor) and the frozen towers (wav2vec 2.0, and CLIP when
-  both runs have it) are copied, and the ``vae`` stage is marked done;
+  both runs have it) are copied, and the ``vae`` stage is marked done; so is the frame interpolator
+  when the source has trained one (it sees ground-truth frames only, the same for every variant), and
+  its stage is marked done too;
 - the TFR (UNet + F_a) is the source's *TFR-stage* result, never its finetuned UNet: it is read from
   ``<source>/stages/tfr/`` (written by the tfr stage), else from the run folder itself when no
   finetune stage ran there, else from the tfr stage's final checkpoint
@@ -119,6 +121,9 @@ def initialise_from(config: EATFaceConfig, out_dir: str | Path, source: str | Pa
     if pipe.clip is not None and src.clip is not None:
         pipe.register_modules(clip=src.clip, tokenizer=src.tokenizer)
         copied.update(clip=str(source / "clip"), tokenizer=str(source / "tokenizer"))
+    if src.interpolator is not None and "interpolator" in state["stages"]:
+        pipe.register_modules(interpolator=src.interpolator)
+        copied.update(interpolator=str(source / "interpolator"))
 
     # 3. The TFR-stage UNet and F_a (w/o-FEC: all but its new emotion token).
     unet, f_a, where = _tfr_weights(source, state)
@@ -138,6 +143,8 @@ def initialise_from(config: EATFaceConfig, out_dir: str | Path, source: str | Pa
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
     done = {"steps": 0, "resumed_from": 0, "last_loss": None, "first_loss": None, "finished": now}
     stages = {"vae": dict(done, copied_from=copied["vae"])} if isinstance(config.vae, dict) else {}
+    if "interpolator" in copied:
+        stages["interpolator"] = dict(done, copied_from=copied["interpolator"])
     steps: dict[str, int] = {}
     if ablation.text_token:
         steps["tfr"] = max(1, round(config.stages["tfr"].steps * FEC_STEPS_FRACTION))

@@ -31,7 +31,7 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory, corpus) -> Path:
-    """A full run, two steps per stage: vae → tfr → eve → controlnet → finetune."""
+    """A full run, two steps per stage: vae → tfr → eve → controlnet → finetune → interpolator."""
     out = tmp_path_factory.mktemp("full")
     config = get_preset("tiny")
     for stage in stages_for(config):
@@ -67,7 +67,7 @@ def test_wo_emo_is_a_copy_of_the_full_tfr_and_trains_nothing(full_run, corpus, t
     config = get_preset("tiny", ablation="w/o-Emo")
     record = initialise_from(config, tmp_path, full_run)
     results = train_all(config, corpus, tmp_path, steps=1, progress=False)
-    assert [r.stage for r in results] == ["vae", "tfr"] and all(r.losses == [] for r in results)
+    assert [r.stage for r in results] == ["vae", "tfr", "interpolator"] and all(r.losses == [] for r in results)
     pipe, full = EATFacePipeline.from_pretrained(tmp_path), EATFacePipeline.from_pretrained(full_run)
     unet, f_a = tfr_checkpoint(full_run)
     assert_same(pipe.unet, unet)
@@ -75,9 +75,10 @@ def test_wo_emo_is_a_copy_of_the_full_tfr_and_trains_nothing(full_run, corpus, t
     assert_same(pipe.vae, full.vae.state_dict())
     assert pipe.vae.config.scaling_factor == full.vae.config.scaling_factor != 1.0
     assert_same(pipe.audio_encoder, full.audio_encoder.state_dict())
+    assert_same(pipe.interpolator, full.interpolator.state_dict())  # shared post-processing, copied
     assert pipe.clip is None and pipe.config.ablation == "w/o-Emo"
     state = json.loads((tmp_path / "training_state.json").read_text())
-    assert state["init_from"] == record and record["copied_stages"] == ["tfr", "vae"]
+    assert state["init_from"] == record and record["copied_stages"] == ["interpolator", "tfr", "vae"]
     assert record["components"]["unet"] == str(full_run.resolve() / "stages" / "tfr")
     # running it again (a resumed `train all --init-from`) keeps the folder as it is
     assert initialise_from(config, tmp_path, full_run) == record
@@ -104,8 +105,10 @@ def test_wo_eve_trains_only_its_controlnet_and_finetune_stages(full_run, corpus,
 def test_wo_fec_starts_from_the_full_tfr_and_trains_it_again_for_fewer_steps(full_run, corpus, tmp_path):
     config = get_preset("tiny", ablation="w/o-FEC")
     record = initialise_from(config, tmp_path, full_run)
-    assert record["copied_stages"] == ["vae"]
-    assert record["steps"]["tfr"] == round(config.stages["tfr"].steps * FEC_STEPS_FRACTION) == 3000  # a third of the 9000 TFR steps
+    assert record["copied_stages"] == ["interpolator", "vae"]
+    assert (
+        record["steps"]["tfr"] == round(config.stages["tfr"].steps * FEC_STEPS_FRACTION) == 3000
+    )  # a third of the 9000 TFR steps
     unet, f_a = tfr_checkpoint(full_run)
     start = EATFacePipeline.from_pretrained(tmp_path)
     assert_same(start.unet, unet)

@@ -32,7 +32,9 @@ def eatbench(*args: str, home: Path) -> subprocess.CompletedProcess:
 def trained(mead, home, tmp_path_factory):
     root, _ = mead
     out = tmp_path_factory.mktemp("train-cli") / "tiny"
-    res = eatbench("train", "all", "--dataset", "mead", "--root", str(root), "--steps", "1", "--out", str(out), home=home)
+    res = eatbench(
+        "train", "all", "--dataset", "mead", "--root", str(root), "--steps", "1", "--out", str(out), home=home
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     return root, out, res
 
@@ -47,14 +49,16 @@ def inputs(tmp_path_factory):
 def test_train_all_runs_every_stage_and_a_rerun_skips_them(trained, home):
     root, out, _ = trained
     state = json.loads((out / "training_state.json").read_text())
-    assert set(state["stages"]) == {"vae", "tfr", "eve", "controlnet", "finetune"}
+    assert set(state["stages"]) == {"vae", "tfr", "eve", "controlnet", "finetune", "interpolator"}
     assert all(s["steps"] == 1 for s in state["stages"].values())
     assert json.loads((out / "model_index.json").read_text())["ablation"] == "full"
     weights = lambda: {p: sha256_file(p) for p in out.rglob("*.safetensors") if "checkpoints" not in p.parts}  # noqa: E731
     before = weights()
-    again = eatbench("train", "all", "--dataset", "mead", "--root", str(root), "--steps", "1", "--out", str(out), home=home)
+    again = eatbench(
+        "train", "all", "--dataset", "mead", "--root", str(root), "--steps", "1", "--out", str(out), home=home
+    )
     assert again.returncode == 0, again.stderr[-2000:]
-    assert again.stdout.count("(already done)") == 5, again.stdout
+    assert again.stdout.count("(already done)") == 6, again.stdout
     assert weights() == before  # nothing retrained
 
 

@@ -15,7 +15,9 @@ import torch
 from eatface import EATFaceError, EATFacePipeline
 from eatface.configuration import get_preset
 from eatface.data import TrainingCorpus
+from eatface.interpolation import smooth_frames
 from eatface.training import train_stage
+from eatface.training.interpolator import interior_frames
 from eatface.training.loop import latest_checkpoint
 
 
@@ -109,3 +111,35 @@ def test_a_training_step_under_accelerate_launch_with_two_cpu_processes(corpus, 
     state = json.loads((out / "training_state.json").read_text())
     assert state["stages"]["vae"]["num_processes"] == 2 and state["stages"]["vae"]["steps"] == 2
     assert (out / "vae" / "diffusion_pytorch_model.safetensors").is_file()
+
+
+def moving_bar_corpus(num_clips: int = 4, frames: int = 6, size: int = 32) -> TrainingCorpus:
+    """Clips of a bright bar moving 2 px per frame: the middle frame is not the neighbours' average."""
+    base = TrainingCorpus.synthetic(num_clips=num_clips, frames=frames, resolution=size)
+    video = torch.zeros(num_clips, frames, 3, size, size, dtype=torch.uint8)
+    for c in range(num_clips):
+        for t in range(frames):
+            x = 4 + 3 * c + 2 * t
+            video[c, t, :, :, x : x + 3] = 255
+    base.frames = video.flatten(0, 1)
+    return base
+
+
+def test_the_interpolator_stage_learns_middle_frames_better_than_the_blend(tmp_path):
+    corpus = moving_bar_corpus()
+    middles = interior_frames(corpus)
+    assert len(middles) == 4 * 4  # the first and last frame of each clip have no two neighbours
+    prev, mid, nxt = corpus.images(middles - 1), corpus.images(middles), corpus.images(middles + 1)
+    blend_error = (0.5 * (prev + nxt) - mid).abs().mean().item()
+    cfg = get_preset("tiny")
+    cfg.stages["interpolator"].warmup_steps = 5
+    result = train_stage("interpolator", cfg, corpus, tmp_path, steps=80, progress=False)
+    assert len(result.losses) == 80
+    pipe = EATFacePipeline.from_pretrained(tmp_path)  # saved into the run folder like every stage
+    with torch.no_grad():
+        learned_error = (pipe.interpolator(prev, nxt) - mid).abs().mean().item()
+        assert learned_error < 0.5 * blend_error  # the zero-initialised residual learned the motion
+        clip = corpus.images(torch.arange(6))
+        assert torch.equal(smooth_frames(clip, "auto", pipe.interpolator), smooth_frames(clip, "learned", pipe.interpolator))
+    state = json.loads((tmp_path / "training_state.json").read_text())
+    assert state["stages"]["interpolator"]["steps"] == 80

@@ -17,10 +17,11 @@ def test_variant_names_and_stages():
     assert get_ablation("W/O_FEC").name == "w/o-FEC"
     with pytest.raises(EATFaceError, match="did you mean"):
         get_ablation("w/o-EV")
-    assert stages_for(get_preset("tiny")) == ["vae", "tfr", "eve", "controlnet", "finetune"]
-    assert stages_for(get_preset("tiny", ablation="w/o-EVE")) == ["vae", "tfr", "controlnet", "finetune"]
-    assert stages_for(get_preset("tiny", ablation="w/o-FEC")) == ["vae", "tfr"]
-    assert stages_for(get_preset("paper", ablation="w/o-Emo")) == ["tfr"]
+    last = ["interpolator"]  # the smoothing interpolator: every variant, last
+    assert stages_for(get_preset("tiny")) == ["vae", "tfr", "eve", "controlnet", "finetune", *last]
+    assert stages_for(get_preset("tiny", ablation="w/o-EVE")) == ["vae", "tfr", "controlnet", "finetune", *last]
+    assert stages_for(get_preset("tiny", ablation="w/o-FEC")) == ["vae", "tfr", *last]
+    assert stages_for(get_preset("paper", ablation="w/o-Emo")) == ["tfr", *last]
 
 
 @pytest.mark.slow  # every stage of a variant loads and saves the pipeline: ~1-2 min in all on 2 busy cores
@@ -36,6 +37,7 @@ def test_variant_trains_one_step_per_stage_and_samples(variant, tmp_path):
     assert pipe.config.ablation == variant
     assert (pipe.controlnet is not None) == get_ablation(variant).controlnet
     assert (pipe.eve is not None) == get_ablation(variant).eve
+    assert pipe.interpolator is not None  # the smoothing step's interpolator, trained by every variant
     image = corpus.frames[0].permute(1, 2, 0).numpy()
     audio = corpus.clip_audio(0)
     emotion = None if variant == "w/o-Emo" else "happy"
