@@ -80,7 +80,9 @@ def balanced_subset(clips: list[Clip], n: int | None) -> list[Clip]:
     queues: list[list[Clip]] = []
     for k, emotion in enumerate(emotions):
         start = k % len(actors)
-        by_actor = [[c for c in clips if c.emotion == emotion and c.actor == a] for a in actors[start:] + actors[:start]]
+        by_actor = [
+            [c for c in clips if c.emotion == emotion and c.actor == a] for a in actors[start:] + actors[:start]
+        ]
         depth = max(len(q) for q in by_actor)
         queues.append([q[i] for i in range(depth) for q in by_actor if i < len(q)])
     depth = max((len(q) for q in queues), default=0)

@@ -575,7 +575,9 @@ class Runner:
                 from eatbench.io import frames_for_audio
 
                 with atomic_path(final) as tmp:
-                    inp = GenerationInput(clip=clip, identity=self.identity.get(clip.clip_id) if self.identity else None)
+                    inp = GenerationInput(
+                        clip=clip, identity=self.identity.get(clip.clip_id) if self.identity else None
+                    )
                     out = Path(method.generate(inp, emotion, cfg.seed, tmp))
                     if out.resolve() != tmp.resolve():
                         os.replace(out, tmp)

@@ -104,7 +104,9 @@ def prepare(
     dataset: str = typer.Option("demo", "--dataset", "-d", help=DATASET_HELP),
     root: Path | None = typer.Option(None, help="Dataset folder (not needed for demo)."),
     split: str | None = typer.Option(None, help="Only this split (train or test)."),
-    limit: int | None = typer.Option(None, min=1, help="Only N clips, spread over emotions and actors (the clips `run --limit N` uses)."),
+    limit: int | None = typer.Option(
+        None, min=1, help="Only N clips, spread over emotions and actors (the clips `run --limit N` uses)."
+    ),
 ) -> None:
     """Crop faces (MediaPipe), resample to 25 fps / 16 kHz, find landmarks, masks and reference frames.
 

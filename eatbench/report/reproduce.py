@@ -189,7 +189,9 @@ def _figures(
             "and no --embeddings DIR was given"
         )
         if not with_eatface:
-            reason = "no EAT-Face condition embeddings: eatface is not among --methods and no --embeddings DIR was given"
+            reason = (
+                "no EAT-Face condition embeddings: eatface is not among --methods and no --embeddings DIR was given"
+            )
         elif _has_module("eatface", "analysis"):  # checked on disk: importing eatface costs seconds
             try:
                 from eatface.analysis import figure_embeddings

@@ -254,7 +254,11 @@ def _offset_notes(results: list[SeriesResult]) -> list[str]:
             parts.append(f"{r.display} " + ", ".join(f"{k:+d}: {n}" if k else f"0: {n}" for k, n in counts))
     if not parts:
         return []
-    return ["SyncNet AV offset found per clip (frames: clips; negative = the audio lags the video): " + "; ".join(parts) + "."]
+    return [
+        "SyncNet AV offset found per clip (frames: clips; negative = the audio lags the video): "
+        + "; ".join(parts)
+        + "."
+    ]
 
 
 def _sort_results(results: list[SeriesResult]) -> list[SeriesResult]:

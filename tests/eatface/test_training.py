@@ -140,6 +140,8 @@ def test_the_interpolator_stage_learns_middle_frames_better_than_the_blend(tmp_p
         learned_error = (pipe.interpolator(prev, nxt) - mid).abs().mean().item()
         assert learned_error < 0.5 * blend_error  # the zero-initialised residual learned the motion
         clip = corpus.images(torch.arange(6))
-        assert torch.equal(smooth_frames(clip, "auto", pipe.interpolator), smooth_frames(clip, "learned", pipe.interpolator))
+        assert torch.equal(
+            smooth_frames(clip, "auto", pipe.interpolator), smooth_frames(clip, "learned", pipe.interpolator)
+        )
     state = json.loads((tmp_path / "training_state.json").read_text())
     assert state["stages"]["interpolator"]["steps"] == 80
