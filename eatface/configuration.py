@@ -260,7 +260,8 @@ def tiny_preset() -> EATFaceConfig:
             # for 1500/3000/4500 steps gave 55/92/96 %, so the stage runs 6000.
             "vae": StageConfig(batch_size=8, learning_rate=2e-3, steps=6000, warmup_steps=50),
             # 3000 TFR steps gave blurred faces (eyes and brows lost, Emo-Acc 27 % on 8 demo test clips
-            # with the demo judge); the loss was still falling, so the stage runs 3x longer.
+            # with the demo judge) and the loss was still falling, so the stage runs 3x longer. Most of
+            # that blur later turned out to be the VAE's (see "vae"); 9000 steps were kept.
             "tfr": StageConfig(batch_size=32, learning_rate=5e-4, steps=9000, warmup_steps=100),
             # 1500 steps retrieved the emotion of 71 % of training frames (Fig. 7 style), 5000 steps 88 %.
             "eve": StageConfig(batch_size=8, learning_rate=1e-3, steps=5000, warmup_steps=100),
