@@ -5,9 +5,9 @@ the same network trained on the same data. A new run folder is instead initialis
 run of the same preset (the ``source``), and only the stages the variant does not share are trained:
 
 - always: the VAE (with its latent scaling factor) and the frozen towers (wav2vec 2.0, and CLIP when
-  both runs have it) are copied, and the ``vae`` stage is marked done; so is the frame interpolator
-  when the source has trained one (it sees ground-truth frames only, the same for every variant), and
-  its stage is marked done too;
+  both runs have it) are copied, and the ``vae`` stage is marked done; the frame interpolator, when
+  the source trained one, is copied too and its stage marked done (it sees only ground-truth frames,
+  so it is the same for every variant);
 - the TFR (UNet + F_a) is the source's *TFR-stage* result, never its finetuned UNet: it is read from
   ``<source>/stages/tfr/`` (written by the tfr stage), else from the run folder itself when no
   finetune stage ran there, else from the tfr stage's final checkpoint
