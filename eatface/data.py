@@ -71,6 +71,10 @@ class TrainingCorpus:
         if len(self.clip_start) == 0:
             raise EATFaceError("the training corpus has no clips")
         self.frame_clip = torch.repeat_interleave(torch.arange(len(self.clip_start)), self.clip_length)  # (M,)
+        # EVE mini-batches draw one actor among those with at least two emotions (else any actor).
+        actors = torch.unique(self.actor).tolist()
+        several = [a for a in actors if len(torch.unique(self.emotion[self.actor == a])) >= 2]
+        self.eve_actors = several or actors
 
     @property
     def num_frames(self) -> int:
@@ -249,10 +253,7 @@ class TrainingCorpus:
         Returns:
             (frames x_e, frames x_r): the emotional frames and an emotionless frame of the same actor.
         """
-        actors = torch.unique(self.actor)
-        several = [a for a in actors.tolist() if len(torch.unique(self.emotion[self.actor == a])) >= 2]
-        pool_actors = several or actors.tolist()
-        actor = pool_actors[int(torch.randint(len(pool_actors), (1,), generator=gen))]
+        actor = self.eve_actors[int(torch.randint(len(self.eve_actors), (1,), generator=gen))]
         own = torch.nonzero(self.actor == actor).flatten()  # this actor's clips
         emotions = torch.unique(self.emotion[own])
         n = min(batch_size, len(emotions))

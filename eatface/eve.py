@@ -12,7 +12,7 @@ pairs that never repeat an emotion.
 
 Each adapter reads its CLIP embedding standardised per dimension, (E − μ) / σ, with μ and σ fixed
 buffers that the ``eve`` stage sets once from the training corpus before it trains (image
-embeddings of every training frame; text embeddings of the corpus's emotion prompts); they are
+embeddings of up to 4096 training frames; text embeddings of the corpus's emotion prompts); they are
 0 and 1 (no change) until then. Our choice, not the paper's: the embeddings of one CLIP tower
 share a large common direction (mean cosine 0.90 between demo frames for the tiny preset's random
 tower), and from the raw vectors the adapters did not learn at all (the loss stayed at ln N over

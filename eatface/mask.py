@@ -35,6 +35,20 @@ def default_boxes(n: int, size: int) -> torch.Tensor:
     return torch.tensor(DEFAULT_BOX).mul(size).expand(n, 4).clone()
 
 
+def box_region(boxes: torch.Tensor, height: int, width: int, round_outwards: bool = True) -> torch.Tensor:
+    """(B, 4) pixel boxes (x0, y0, x1, y1) → (B, H, W) bool, True inside [x0, x1) × [y0, y1).
+
+    With ``round_outwards`` the edges are first rounded outwards to whole pixels.
+    """
+    boxes = boxes.to(torch.float32)
+    ys = torch.arange(height, device=boxes.device, dtype=torch.float32)[None, :, None]  # (1, H, 1)
+    xs = torch.arange(width, device=boxes.device, dtype=torch.float32)[None, None, :]  # (1, 1, W)
+    x0, y0, x1, y1 = (boxes[:, k, None, None] for k in range(4))
+    if round_outwards:
+        x0, y0, x1, y1 = x0.floor(), y0.floor(), x1.ceil(), y1.ceil()
+    return (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
+
+
 def masked_image(images: torch.Tensor, boxes: torch.Tensor) -> torch.Tensor:
     """x_m: images (B, 3, H, W) in [-1, 1] with each box set to 0 (mid-grey).
 
@@ -42,9 +56,5 @@ def masked_image(images: torch.Tensor, boxes: torch.Tensor) -> torch.Tensor:
     models use. Box edges are rounded outwards to whole pixels.
     """
     _, _, h, w = images.shape
-    boxes = boxes.to(images.device, torch.float32)
-    ys = torch.arange(h, device=images.device, dtype=torch.float32)[None, :, None]  # (1, H, 1)
-    xs = torch.arange(w, device=images.device, dtype=torch.float32)[None, None, :]  # (1, 1, W)
-    x0, y0, x1, y1 = (boxes[:, k, None, None].floor() if k < 2 else boxes[:, k, None, None].ceil() for k in range(4))
-    inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)  # (B, H, W)
+    inside = box_region(boxes.to(images.device), h, w)  # (B, H, W)
     return images.masked_fill(inside[:, None], 0.0)

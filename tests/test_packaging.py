@@ -6,6 +6,7 @@ puts them into a wheel; an editable install (what ``make`` does) would hide thei
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -19,6 +20,14 @@ WEIGHT_FOLDERS = ["eatface/weights", "eatbench/judges/demo_weights"]
 
 @pytest.mark.slow
 def test_the_wheel_holds_every_shipped_weight_file(tmp_path):
+    # Build from a copy: setuptools writes build/ next to pyproject.toml, and a stale build/lib in the
+    # checkout would both litter it and leak files that no longer exist into later wheels.
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    for package in ("eatbench", "eatface", "baselines"):
+        shutil.copytree(ROOT / package, src / package, ignore=shutil.ignore_patterns("__pycache__"))
     proc = subprocess.run(
         [
             sys.executable,
@@ -28,7 +37,7 @@ def test_the_wheel_holds_every_shipped_weight_file(tmp_path):
             "--no-deps",
             "--no-build-isolation",
             "-q",
-            str(ROOT),
+            str(src),
             "-w",
             str(tmp_path),
         ],

@@ -100,7 +100,8 @@ def reproduce(
     run = run or (lambda cfg: Runner(cfg).run())
 
     # 1. Every method and variant that can run here, through the cache.
-    for name, variant in plan(methods):
+    series = plan(methods)
+    for name, variant in series:
         label = series_label(name, variant)
         try:
             method = resolve_method(name, variant)
@@ -147,7 +148,7 @@ def reproduce(
             report.files.append(path)
 
     # 3. Figures: each drawn when its inputs exist, else listed with the reason.
-    with_eatface = any(name.lower() == "eatface" for name, _ in plan(methods))
+    with_eatface = any(name.lower() == "eatface" for name, _ in series)
     _figures(report, db, dataset, root, embeddings, limit, with_eatface)
     if with_eatface:
         _stills(report, dataset, root, seed)

@@ -5,8 +5,9 @@ L1 reconstruction + 1e-6 · KL (our choice; LDM adds perceptual and GAN terms we
 size), with the pixels inside each frame's face box (the mask box, Face Mesh points 127/151/152/356)
 weighted :data:`FACE_WEIGHT` times more than the background (our choice: with a plain L1 the eyes
 and brows, a few pixels each at 64², were smudged; reconstructions of real demo frames then scored
-only 30 % with the demo emotion judge, which caps what the generator above it can reach). Afterwards the latent scaling factor is set to 1 / std of the corpus latents, as LDM does, so
-z has unit variance for the diffusion stages.
+only 30 % with the demo emotion judge, which caps what the generator above it can reach).
+Afterwards the latent scaling factor is set to 1 / std of the corpus latents, as LDM does, so z has
+unit variance for the diffusion stages.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from eatface.configuration import EATFaceConfig
 from eatface.data import TrainingCorpus
+from eatface.mask import box_region
 from eatface.training.loop import StageResult, make_accelerator, run_stage_loop
 from eatface.training.workspace import load_pipeline, save_pipeline
 
@@ -29,10 +30,7 @@ FACE_WEIGHT = 5.0
 
 def face_weights(boxes: torch.Tensor, size: int, face_weight: float = FACE_WEIGHT) -> torch.Tensor:
     """(B, 4) pixel boxes → (B, 1, size, size) per-pixel weights: ``face_weight`` inside, 1 outside."""
-    ys = torch.arange(size, dtype=torch.float32)[None, :, None]
-    xs = torch.arange(size, dtype=torch.float32)[None, None, :]
-    x0, y0, x1, y1 = (boxes[:, k, None, None] for k in range(4))
-    inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
+    inside = box_region(boxes, size, size, round_outwards=False)
     return 1.0 + (face_weight - 1.0) * inside[:, None].float()
 
 
@@ -43,14 +41,11 @@ class VAEObjective(nn.Module):
         super().__init__()
         self.vae = vae
 
-    def forward(self, x: torch.Tensor, eps: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, eps: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
         posterior = self.vae.encode(x).latent_dist
         z = posterior.mean + posterior.std * eps
         rec = self.vae.decode(z).sample
-        if weight is None:
-            l1 = F.l1_loss(rec, x)
-        else:
-            l1 = ((rec - x).abs() * weight).sum() / (weight.sum() * x.shape[1])
+        l1 = ((rec - x).abs() * weight).sum() / (weight.sum() * x.shape[1])  # weight: (B, 1, H, W)
         return l1 + KL_WEIGHT * posterior.kl().mean()
 
 
