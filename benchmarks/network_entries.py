@@ -23,7 +23,9 @@ timing and for checking that both sides compute the same number; it is never a m
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import time
 import warnings
@@ -50,7 +52,10 @@ def install_random_judges(root: str | os.PathLike | None = None, seed: int = 0) 
     from eatbench.judges.inception import build_fid_inception
     from eatbench.judges.syncnet import SyncNetS
 
-    root = Path(root or tempfile.mkdtemp(prefix="eatbench-bench-judges-"))
+    if root is None:  # a folder of our own: removed when the benchmark exits (about 0.5 GB)
+        root = tempfile.mkdtemp(prefix="eatbench-bench-judges-")
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+    root = Path(root)
     weights, hub = root / "weights", root / "torch" / "hub" / "checkpoints"
     weights.mkdir(parents=True, exist_ok=True)
     hub.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ home (tests that need their own override it with monkeypatch), and every hub is 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -23,6 +24,11 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ warnings, in subprocesses
     sys.path.insert(0, str(Path(__file__).resolve().parent / "methods"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the session home: it holds preprocessed clips and trained models (hundreds of MB)."""
+    shutil.rmtree(_SESSION_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
