@@ -8,7 +8,10 @@ resident memory. Goals (issue 4): parallel ≥ 8× faster, achieved rate ≥ 30 
 ``batching_ceiling`` (75 × the one-frame step time / the 75-frame step time) is the speedup batching
 alone could give if nothing but the UNet + ControlNet cost time.
 
-    python benchmarks/bench_sampling.py [--steps 10] [--out results/bench/sampling.json]
+    python benchmarks/bench_sampling.py [--steps 10] [--device cpu|cuda] [--out results/bench/sampling.json]
+
+With ``--device cuda`` the times are taken after ``torch.cuda.synchronize`` and the matmul rate is the
+GPU's float32 rate (TF32 off, torch's default) on an 8192² product.
 
 The weights are random (a freshly built tiny pipeline): speed does not depend on them.
 """
@@ -29,14 +32,24 @@ import torch
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def matmul_rate(n: int = 1024, repeats: int = 10) -> float:
-    """Best float32 GEMM rate of this machine in FLOP/s (2 n³ per n×n product)."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
+def sync(device: torch.device) -> None:
+    """Wait for the device's queued work (timings on a GPU are otherwise launch times)."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def matmul_rate(device: torch.device, n: int = 1024, repeats: int = 10) -> float:
+    """Best float32 GEMM rate of this machine (or GPU) in FLOP/s (2 n³ per n×n product)."""
+    if device.type == "cuda":
+        n = 8192  # a GPU needs a large product to reach its rate
+    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
     torch.mm(a, b)
     best = float("inf")
     for _ in range(repeats):
+        sync(device)
         t = time.perf_counter()
         torch.mm(a, b)
+        sync(device)
         best = min(best, time.perf_counter() - t)
     return 2 * n**3 / best
 
@@ -47,7 +60,9 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=75)
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats per mode (best is kept)")
     parser.add_argument("--out", type=Path, default=Path("results/bench/sampling.json"))
+    parser.add_argument("--device", default="cpu", help="cpu (the issue's goal) or cuda")
     args = parser.parse_args()
+    device = torch.device(args.device)
 
     from torch.utils.flop_counter import FlopCounterMode
 
@@ -60,11 +75,13 @@ def main() -> None:
     pipe = build_pipeline(config)
     pipe.register_modules(controlnet=build_controlnet(pipe.unet, config).eval())
     pipe.set_progress_bar_config(disable=True)
+    pipe.to(device)
     rng = np.random.default_rng(0)
     image = rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)
     audio = rng.normal(0, 0.1, args.frames * 640).astype(np.float32)
 
     def run(mode: str) -> float:
+        sync(device)
         t = time.perf_counter()
         frames = pipe(
             image,
@@ -88,9 +105,9 @@ def main() -> None:
 
     # The UNet + ControlNet work of one parallel step, and its time alone.
     n, s = args.frames, config.latent_size
-    z = torch.randn(n, 4, s, s)
-    c_a = torch.randn(n, 3, config.cross_attention_dim)
-    c_e = torch.randn(n, 4, s, s)
+    z = torch.randn(n, 4, s, s, device=device)
+    c_a = torch.randn(n, 3, config.cross_attention_dim, device=device)
+    c_e = torch.randn(n, 4, s, s, device=device)
     t_step = torch.tensor(500)
     with torch.no_grad():
         with FlopCounterMode(display=False) as counter:
@@ -98,19 +115,23 @@ def main() -> None:
         flops = counter.get_total_flops()
         times = []
         for _ in range(5):
+            sync(device)
             t = time.perf_counter()
             predict_noise(pipe.unet, z, t_step, z, z, c_a, pipe.controlnet, c_e)
+            sync(device)
             times.append(time.perf_counter() - t)
         # The same step for one frame: what progressive sampling pays per frame and step. n × t_1 / t_n
         # is the most batching can give on this machine, before any non-UNet cost.
         one = [x[:1] for x in (z, z, z, c_a, c_e)]
         times1 = []
         for _ in range(20):
+            sync(device)
             t = time.perf_counter()
             predict_noise(pipe.unet, one[0], t_step, one[1], one[2], one[3], pipe.controlnet, one[4])
+            sync(device)
             times1.append(time.perf_counter() - t)
     step_time, step_time1 = min(times), min(times1)
-    peak = matmul_rate()
+    peak = matmul_rate(device)
     result = {
         "frames": args.frames,
         "steps": args.steps,
@@ -130,6 +151,8 @@ def main() -> None:
         "fraction_of_matmul_rate": round(flops / step_time / peak, 3),
         "fraction_goal": 0.30,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_gpu_mib": round(torch.cuda.max_memory_allocated(device) / 2**20, 1) if device.type == "cuda" else None,
+        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
         "torch_threads": torch.get_num_threads(),
         "machine": f"{platform.machine()} {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}",
         "torch": torch.__version__,
