@@ -20,6 +20,11 @@ import torch
 # square face crop, as fractions (x0, y0, x1, y1). Our choice, not the paper's.
 DEFAULT_BOX = (0.12, 0.18, 0.88, 0.98)
 
+# The mouth inside a mask box, as fractions of the box (x0, y0, x1, y1). Our choice, for the tiny
+# preset's mouth-weighted TFR loss: on 1 in 20 demo training clips, Face Mesh's lip corners (#61, #291)
+# lay within x 0.22-0.77 of the box and the outer lips (#0, #17) within y 0.52-0.91.
+MOUTH_BOX = (0.2, 0.5, 0.8, 0.95)
+
 
 def box_from_landmarks(landmarks: torch.Tensor) -> torch.Tensor:
     """(T, 478, 2) pixel landmarks → (T, 4) boxes (x0, y0, x1, y1) from points 127, 151, 152, 356."""
@@ -47,6 +52,23 @@ def box_region(boxes: torch.Tensor, height: int, width: int, round_outwards: boo
     if round_outwards:
         x0, y0, x1, y1 = x0.floor(), y0.floor(), x1.ceil(), y1.ceil()
     return (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
+
+
+def mouth_boxes(boxes: torch.Tensor) -> torch.Tensor:
+    """(B, 4) mask boxes → (B, 4) boxes of the mouth inside them (:data:`MOUTH_BOX`)."""
+    boxes = boxes.to(torch.float32)
+    w, h = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    fx0, fy0, fx1, fy1 = MOUTH_BOX
+    return torch.stack([boxes[:, 0] + fx0 * w, boxes[:, 1] + fy0 * h, boxes[:, 0] + fx1 * w, boxes[:, 1] + fy1 * h], 1)
+
+
+def region_weights(boxes: torch.Tensor, size: int, weight: float) -> torch.Tensor:
+    """(B, 4) pixel boxes of a size² image → (B, 1, size, size) weights: ``weight`` inside, 1 outside.
+
+    Edges are not rounded, so a box covers the pixels whose index lies in [x0, x1) × [y0, y1).
+    """
+    inside = box_region(boxes, size, size, round_outwards=False)
+    return 1.0 + (weight - 1.0) * inside[:, None].float()
 
 
 def masked_image(images: torch.Tensor, boxes: torch.Tensor) -> torch.Tensor:

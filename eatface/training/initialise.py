@@ -17,7 +17,7 @@ run of the same preset (the ``source``), and only the stages the variant does no
   ``w/o-EVE`` trains its ControlNet and fine-tune stages only;
 - ``w/o-FEC`` adds the emotion token to F_a: the UNet and F_a start from the source's TFR, the token's
   projection from its seeded initialisation, and the tfr stage trains all of them again for
-  :data:`FEC_STEPS_FRACTION` of the preset's TFR steps (1000 of 3000 for ``tiny``; our choice: the
+  :data:`FEC_STEPS_FRACTION` of the preset's TFR steps (4000 of 12000 for ``tiny``; our choice: the
   token is one linear layer and the UNet only has to learn to read it). A ``w/o-FEC`` run cannot be a
   source for the others (its F_a and UNet were trained with the token).
 

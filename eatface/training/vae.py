@@ -20,18 +20,12 @@ from torch import nn
 
 from eatface.configuration import EATFaceConfig
 from eatface.data import TrainingCorpus
-from eatface.mask import box_region
+from eatface.mask import region_weights
 from eatface.training.loop import StageResult, make_accelerator, run_stage_loop
 from eatface.training.workspace import load_pipeline, save_pipeline
 
 KL_WEIGHT = 1e-6
 FACE_WEIGHT = 5.0
-
-
-def face_weights(boxes: torch.Tensor, size: int, face_weight: float = FACE_WEIGHT) -> torch.Tensor:
-    """(B, 4) pixel boxes → (B, 1, size, size) per-pixel weights: ``face_weight`` inside, 1 outside."""
-    inside = box_region(boxes, size, size, round_outwards=False)
-    return 1.0 + (face_weight - 1.0) * inside[:, None].float()
 
 
 class VAEObjective(nn.Module):
@@ -72,7 +66,7 @@ def train_vae(
         return {
             "x": corpus.images(idx),
             "eps": torch.randn((batch, *latent_shape), generator=gen),
-            "weight": face_weights(corpus.boxes[idx], corpus.resolution),
+            "weight": region_weights(corpus.boxes[idx], corpus.resolution, FACE_WEIGHT),
         }
 
     objective, result = run_stage_loop(

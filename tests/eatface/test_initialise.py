@@ -107,8 +107,8 @@ def test_wo_fec_starts_from_the_full_tfr_and_trains_it_again_for_fewer_steps(ful
     record = initialise_from(config, tmp_path, full_run)
     assert record["copied_stages"] == ["interpolator", "vae"]
     assert (
-        record["steps"]["tfr"] == round(config.stages["tfr"].steps * FEC_STEPS_FRACTION) == 3000
-    )  # a third of the 9000 TFR steps
+        record["steps"]["tfr"] == round(config.stages["tfr"].steps * FEC_STEPS_FRACTION) == 4000
+    )  # a third of the 12000 TFR steps
     unet, f_a = tfr_checkpoint(full_run)
     start = EATFacePipeline.from_pretrained(tmp_path)
     assert_same(start.unet, unet)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 import torch
 
+from eatface import EATFaceError
 from eatface.configuration import get_preset
 from eatface.controlnet import build_controlnet, emotion_condition
 from eatface.interpolation import FrameInterpolator, smooth_frames
-from eatface.mask import box_from_landmarks, masked_image
+from eatface.mask import box_from_landmarks, masked_image, mouth_boxes, region_weights
 from eatface.training.tfr import DenoisingObjective
 from eatface.unet import build_unet, predict_noise
 
@@ -57,6 +58,14 @@ def test_mask_box_from_the_paper_points_and_masking():
     assert m[0, :, 12:60, 10:50].abs().max() == 0 and m[0, :, :12].min() == 1 and m[0, :, :, 50:].min() == 1
 
 
+def test_mouth_box_and_region_weights():
+    # MOUTH_BOX = (0.2, 0.5, 0.8, 0.95) of a box 40 wide and 40 high at (10, 20).
+    assert mouth_boxes(torch.tensor([[10.0, 20.0, 50.0, 60.0]])).tolist() == [[18.0, 40.0, 42.0, 58.0]]
+    w = region_weights(torch.tensor([[1.0, 2.0, 3.0, 3.5]]), 4, 5.0)  # pixels x 1-2, y 2-3
+    assert w.shape == (1, 1, 4, 4)
+    assert w[0, 0].tolist() == [[1, 1, 1, 1], [1, 1, 1, 1], [1, 5, 5, 1], [1, 5, 5, 1]]
+
+
 def test_smoothing_modes():
     x = torch.randn(5, 3, 8, 8)
     assert torch.equal(smooth_frames(x, "none"), x)
@@ -103,6 +112,36 @@ def test_tfr_loss_falls_on_a_fixed_batch(full_pipe):
     objective = DenoisingObjective(unet, f_a, full_pipe.scheduler.alphas_cumprod)
     losses = _train(objective, _fixed_batch())
     assert losses[-1] < 0.7 * losses[0]
+
+
+def test_the_weighted_noise_loss_is_the_weighted_mean_of_the_squared_error(full_pipe):
+    from eatface.audio import AudioProjector
+
+    torch.manual_seed(0)
+    unet, f_a = build_unet(get_preset("tiny")), AudioProjector(in_dim=64, hidden_dim=64, out_dim=64)
+    objective = DenoisingObjective(unet, f_a, full_pipe.scheduler.alphas_cumprod).eval()
+    b = _fixed_batch()
+    weight = torch.ones(4, 1, 16, 16)
+    weight[:, :, 8:12, 4:12] = 5.0
+    with torch.no_grad():
+        plain = objective(**b)
+        assert torch.allclose(objective(**b, weight=torch.ones(4, 1, 16, 16)), plain)  # all 1: Eq. 5
+        ab = full_pipe.scheduler.alphas_cumprod[b["t"]].view(-1, 1, 1, 1)
+        z_t = ab.sqrt() * b["z0"] + (1 - ab).sqrt() * b["noise"]
+        eps = predict_noise(unet, z_t, b["t"], b["zm"], b["zr"], f_a(b["windows"]), None, None)
+        err = (eps - b["noise"]) ** 2  # (4, 4, 16, 16)
+        by_hand = sum(
+            float(weight[i, 0, y, x]) * float(err[i, c, y, x]) for i, c, y, x in torch.ones_like(err).nonzero()
+        )
+        by_hand /= float(weight.sum()) * 4
+        assert torch.allclose(plain, err.mean())
+        assert abs(float(objective(**b, weight=weight)) - by_hand) < 1e-5
+
+
+def test_the_tiny_preset_weighs_the_mouth_and_the_paper_preset_does_not():
+    assert get_preset("tiny").tfr_mouth_weight == 5.0 and get_preset("paper").tfr_mouth_weight == 1.0
+    with pytest.raises(EATFaceError, match="tfr_mouth_weight"):
+        get_preset("tiny", tfr_mouth_weight=0.5)
 
 
 def test_controlnet_loss_falls_with_the_unet_frozen(full_pipe):
