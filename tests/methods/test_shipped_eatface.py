@@ -17,6 +17,7 @@ from pathlib import Path
 import methods_kit
 import pytest
 
+from eatbench.clip import EMOTIONS
 from eatbench.io import read_audio, read_video, write_audio
 from eatbench.methods.eatface import PACKAGE_WEIGHTS, EATFace
 
@@ -57,11 +58,13 @@ def test_every_variant_is_shipped_and_found_without_weights_flag(tmp_path):
     assert shipped <= 40 * 2**20, f"shipped weights are {shipped / 2**20:.1f} MiB (limit 40)"
 
 
-def test_generate_with_the_shipped_weights(inputs, tmp_path, home):
+@pytest.mark.parametrize("emotion", EMOTIONS)
+def test_generate_with_the_shipped_weights(inputs, tmp_path, home, emotion):
+    """Every emotion: the output contract's face check must pass on each (it once failed on some)."""
     image, audio, seconds = inputs
-    out = tmp_path / "angry.mp4"
+    out = tmp_path / f"{emotion}.mp4"
     res = eatbench(
-        "generate", "--method", "eatface", "--image", str(image), "--audio", str(audio), "--emotion", "angry",
+        "generate", "--method", "eatface", "--image", str(image), "--audio", str(audio), "--emotion", emotion,
         "--out", str(out), home=home,
     )  # fmt: skip
     assert res.returncode == 0, res.stderr[-3000:]
@@ -69,7 +72,7 @@ def test_generate_with_the_shipped_weights(inputs, tmp_path, home):
     assert video.frames.shape == (round(seconds * 25), 256, 256, 3) and video.fps == 25.0
     assert abs(read_audio(out).duration - seconds) < 0.05
     sidecar = json.loads(out.with_suffix(".json").read_text())
-    assert sidecar["method"] == "eatface" and sidecar["emotion_used"] == "angry"
+    assert sidecar["method"] == "eatface" and sidecar["emotion_used"] == emotion
 
 
 def test_generate_with_a_variant_folder_as_weights(inputs, tmp_path, home):
