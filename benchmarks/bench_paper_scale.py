@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,6 +28,8 @@ import numpy as np
 import torch
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_sampling import sync, time_sampling
 
 # The official architectures of the paper preset's pretrained towers (random weights here).
 SD_VAE = {  # stabilityai/sd-vae-ft-mse
@@ -66,9 +69,8 @@ CLIP_L14 = {  # openai/clip-vit-large-patch14
 WAV2VEC_BASE: dict = {}  # facebook/wav2vec2-base-960h: Wav2Vec2Config's defaults are the base model
 
 
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
+def _peak_gib(device: torch.device) -> float | None:
+    return round(torch.cuda.max_memory_allocated(device) / 2**30, 2) if device.type == "cuda" else None
 
 
 def main() -> None:
@@ -106,15 +108,13 @@ def main() -> None:
                 torch.cuda.reset_peak_memory_stats(device)
             t = time.perf_counter()
             res = train_stage(stage, config, corpus, run, steps=args.train_steps, progress=False)
-            _sync(device)
+            sync(device)
             result["stages"][stage] = {
                 "steps": res.steps,
                 "batch_size": config.stages[stage].batch_size,
                 "seconds_incl_caches": round(time.perf_counter() - t, 2),
                 "losses": [round(x, 5) for x in res.losses],
-                "peak_gpu_gib": round(torch.cuda.max_memory_allocated(device) / 2**30, 2)
-                if device.type == "cuda"
-                else None,
+                "peak_gpu_gib": _peak_gib(device),
             }
             print(stage, json.dumps(result["stages"][stage]), flush=True)
             # Resume state only (the optimiser's moments: ~15 GB for the fine-tune stage): not needed here.
@@ -133,20 +133,7 @@ def main() -> None:
         audio = rng.normal(0, 0.1, args.frames * 640).astype(np.float32)
 
         def sample(mode: str) -> float:
-            _sync(device)
-            t = time.perf_counter()
-            frames = pipe(
-                image,
-                audio,
-                "happy",
-                num_inference_steps=args.ddim_steps,
-                sampling=mode,
-                batch_size=args.frames,
-                generator=torch.Generator().manual_seed(0),
-            ).frames
-            _sync(device)
-            assert frames.shape == (args.frames, config.resolution, config.resolution, 3), frames.shape
-            return time.perf_counter() - t
+            return time_sampling(pipe, image, audio, mode, args.ddim_steps, device)
 
         if device.type == "cuda":
             torch.cuda.reset_peak_memory_stats(device)
@@ -159,9 +146,7 @@ def main() -> None:
             "parallel_s": round(parallel, 3),
             "progressive_s": round(progressive, 3),
             "speedup": round(progressive / parallel, 2),
-            "peak_gpu_gib": round(torch.cuda.max_memory_allocated(device) / 2**30, 2)
-            if device.type == "cuda"
-            else None,
+            "peak_gpu_gib": _peak_gib(device),
         }
     print(json.dumps(result["sampling"]), flush=True)
     _write(args.out, result)

@@ -38,6 +38,25 @@ def sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
+def time_sampling(pipe, image: np.ndarray, audio: np.ndarray, mode: str, steps: int, device: torch.device) -> float:
+    """Seconds to sample every frame the audio implies (25 fps) in one batch, ``parallel`` or ``progressive``."""
+    frames = len(audio) // 640
+    sync(device)
+    t = time.perf_counter()
+    out = pipe(
+        image,
+        audio,
+        "happy",
+        num_inference_steps=steps,
+        sampling=mode,
+        batch_size=frames,
+        generator=torch.Generator().manual_seed(0),
+    ).frames
+    sync(device)
+    assert out.shape == (frames, *image.shape), out.shape
+    return time.perf_counter() - t
+
+
 def matmul_rate(device: torch.device, n: int = 1024, repeats: int = 10) -> float:
     """Best float32 GEMM rate of this machine (or GPU) in FLOP/s (2 n³ per n×n product)."""
     if device.type == "cuda":
@@ -81,19 +100,7 @@ def main() -> None:
     audio = rng.normal(0, 0.1, args.frames * 640).astype(np.float32)
 
     def run(mode: str) -> float:
-        sync(device)
-        t = time.perf_counter()
-        frames = pipe(
-            image,
-            audio,
-            "happy",
-            num_inference_steps=args.steps,
-            sampling=mode,
-            batch_size=args.frames,
-            generator=torch.Generator().manual_seed(0),
-        ).frames
-        assert frames.shape[0] == args.frames
-        return time.perf_counter() - t
+        return time_sampling(pipe, image, audio, mode, args.steps, device)
 
     run("parallel")  # warm-up
     # Interleaved repeats, best of each: on a shared machine the load changes by the second.
