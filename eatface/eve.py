@@ -105,20 +105,20 @@ class EmotionVisualEmbedding(ModelMixin, ConfigMixin):
             getattr(self, f"{name}_mean").copy_(x.mean(0))
             getattr(self, f"{name}_std").copy_(x.std(0).clamp_min(1e-6))
 
-    def _image(self, embeds: torch.Tensor) -> torch.Tensor:
-        return (embeds - self.image_mean.to(embeds.dtype)) / self.image_std.to(embeds.dtype)
-
-    def _text(self, embeds: torch.Tensor) -> torch.Tensor:
-        return (embeds - self.text_mean.to(embeds.dtype)) / self.text_std.to(embeds.dtype)
+    @staticmethod
+    def _standardised(embeds: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
+        return (embeds - mean.to(embeds.dtype)) / std.to(embeds.dtype)
 
     def visual(self, image_embeds: torch.Tensor) -> torch.Tensor:
         """h^v = A_v(E_CI(x_e)) (Eq. 6): (B, P) → (B, hw)."""
-        return self.adapter_v(self._image(image_embeds))
+        return self.adapter_v(self._standardised(image_embeds, self.image_mean, self.image_std))
 
     def fuse(self, text_embeds: torch.Tensor, ref_image_embeds: torch.Tensor) -> torch.Tensor:
         """h^e = α A_e(E_CT(e)) + (1 − α) A_v(E_CI(x_r)) (Eq. 7): (B, P), (B, P) → (B, hw)."""
         alpha = self.config.alpha
-        return alpha * self.adapter_e(self._text(text_embeds)) + (1.0 - alpha) * self.visual(ref_image_embeds)
+        return alpha * self.adapter_e(self._standardised(text_embeds, self.text_mean, self.text_std)) + (
+            1.0 - alpha
+        ) * self.visual(ref_image_embeds)
 
     def forward(self, text_embeds: torch.Tensor, ref_image_embeds: torch.Tensor) -> torch.Tensor:
         return self.fuse(text_embeds, ref_image_embeds)

@@ -71,6 +71,11 @@ def region_weights(boxes: torch.Tensor, size: int, weight: float) -> torch.Tenso
     return 1.0 + (weight - 1.0) * inside[:, None].float()
 
 
+def weighted_mean(values: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Mean of (B, C, H, W) ``values`` with (B, 1, H, W) per-pixel weights normalised to mean 1."""
+    return (values * weight).sum() / (weight.sum() * values.shape[1])
+
+
 def masked_image(images: torch.Tensor, boxes: torch.Tensor) -> torch.Tensor:
     """x_m: images (B, 3, H, W) in [-1, 1] with each box set to 0 (mid-grey).
 

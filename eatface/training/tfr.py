@@ -20,7 +20,7 @@ from torch import nn
 
 from eatface.configuration import EATFaceConfig
 from eatface.data import TrainingCorpus
-from eatface.mask import mouth_boxes, region_weights
+from eatface.mask import mouth_boxes, region_weights, weighted_mean
 from eatface.training.loop import StageResult, make_accelerator, run_stage_loop
 from eatface.training.workspace import (
     diffusion_batch,
@@ -71,8 +71,7 @@ class DenoisingObjective(nn.Module):
         eps = predict_noise(self.unet, z_t, t, zm, zr, c_a, self.controlnet, c_e)
         if weight is None:
             return F.mse_loss(eps.float(), noise.float())
-        err = (eps.float() - noise.float()).square() * weight
-        return err.sum() / (weight.sum() * err.shape[1])
+        return weighted_mean((eps.float() - noise.float()).square(), weight)
 
 
 def train_tfr(

@@ -20,7 +20,7 @@ from torch import nn
 
 from eatface.configuration import EATFaceConfig
 from eatface.data import TrainingCorpus
-from eatface.mask import region_weights
+from eatface.mask import region_weights, weighted_mean
 from eatface.training.loop import StageResult, make_accelerator, run_stage_loop
 from eatface.training.workspace import load_pipeline, save_pipeline
 
@@ -39,8 +39,7 @@ class VAEObjective(nn.Module):
         posterior = self.vae.encode(x).latent_dist
         z = posterior.mean + posterior.std * eps
         rec = self.vae.decode(z).sample
-        l1 = ((rec - x).abs() * weight).sum() / (weight.sum() * x.shape[1])  # weight: (B, 1, H, W)
-        return l1 + KL_WEIGHT * posterior.kl().mean()
+        return weighted_mean((rec - x).abs(), weight) + KL_WEIGHT * posterior.kl().mean()
 
 
 def train_vae(
