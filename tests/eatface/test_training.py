@@ -145,3 +145,30 @@ def test_the_interpolator_stage_learns_middle_frames_better_than_the_blend(tmp_p
         )
     state = json.loads((tmp_path / "training_state.json").read_text())
     assert state["stages"]["interpolator"]["steps"] == 80
+
+
+def test_the_tfr_stage_feeds_the_mouth_weights_to_its_loss(corpus, tmp_path, monkeypatch):
+    """The tiny preset's tfr_mouth_weight reaches the loss as per-pixel weights over each frame's mouth."""
+    import eatface.training.tfr as tfr
+    from eatface.mask import mouth_boxes, region_weights
+
+    class Stop(Exception):
+        pass
+
+    batches = []
+
+    def first_batch_only(accelerator, stage, objective, settings, sample, *args):
+        batches.append(sample(torch.Generator().manual_seed(0)))
+        raise Stop
+
+    monkeypatch.setattr(tfr, "run_stage_loop", first_batch_only)
+    monkeypatch.setattr(tfr, "require_stages", lambda *args: None)  # no vae stage needed to build a batch
+    for k, weight in enumerate((5.0, 1.0)):
+        cfg = get_preset("tiny", tfr_mouth_weight=weight)
+        with pytest.raises(Stop):
+            train_stage("tfr", cfg, corpus, tmp_path / str(k), steps=1, progress=False)
+    weighted, plain = batches
+    idx = corpus.sample_frames(get_preset("tiny").stages["tfr"].batch_size, torch.Generator().manual_seed(0))
+    expected = region_weights(mouth_boxes(corpus.boxes[idx]) * 16 / 64, 16, 5.0)  # 64² frames, 16² latents
+    assert torch.equal(weighted["weight"], expected) and (expected == 5.0).any()
+    assert "weight" not in plain  # 1.0: Eq. 5 as written
