@@ -71,6 +71,24 @@ def norm_crop(img: np.ndarray, landmark: np.ndarray, image_size: int = 112) -> n
     return cv2.warpAffine(img, estimate_norm(landmark, image_size), (image_size, image_size), borderValue=0.0)
 
 
+def aligned_crops(frames: np.ndarray, lmks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``norm_crop`` 112×112 RGB crops of the frames whose Face Mesh found a face, and the mask of those frames.
+
+    Args:
+        frames: ``(T, H, W, 3)`` uint8 RGB frames.
+        lmks: ``(T, 478, 2)`` Face Mesh pixel landmarks, NaN rows where no face was found.
+
+    Returns:
+        ``(N, 112, 112, 3)`` uint8 crops of the N frames with a face, and the ``(T,)`` bool mask.
+    """
+    from eatbench.preprocess.mediapipe_face import arcface_five
+
+    five = arcface_five(lmks)  # (T, 5, 2)
+    ok = np.isfinite(five).all(axis=(1, 2))
+    crops = [norm_crop(frames[t], five[t]) for t in np.flatnonzero(ok)]
+    return (np.stack(crops) if crops else np.zeros((0, 112, 112, 3), np.uint8)), ok
+
+
 # 2. Embedders ---------------------------------------------------------------------------------------
 
 

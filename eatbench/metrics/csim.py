@@ -47,19 +47,10 @@ def landmarks(sample: Sample, which: Literal["gen", "gt", "source"]) -> np.ndarr
     return sample.cache["landmarks_source"]
 
 
-def aligned_crops(frames: np.ndarray, lmks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``norm_crop`` 112×112 RGB crops of the frames with a face, and the mask of those frames."""
-    from eatbench.judges.arcface import norm_crop
-    from eatbench.preprocess.mediapipe_face import arcface_five
-
-    five = arcface_five(lmks)  # (T, 5, 2)
-    ok = np.isfinite(five).all(axis=(1, 2))
-    crops = [norm_crop(frames[t], five[t]) for t in np.flatnonzero(ok)]
-    return (np.stack(crops) if crops else np.zeros((0, 112, 112, 3), np.uint8)), ok
-
-
 def embed_frames(judge: Any, frames: np.ndarray, lmks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Embeddings ``(T, D)`` of every frame (zeros where no face) and the ``(T,)`` face mask."""
+    from eatbench.judges.arcface import aligned_crops
+
     crops, ok = aligned_crops(frames, lmks)
     emb = judge.embed(crops)
     out = np.zeros((len(frames), emb.shape[1]), np.float32)

@@ -23,14 +23,14 @@ PROTOCOL = "syncnet_python@6efbb1c/wav2lip-lrs-v1"  # direct cv2 resize to 224, 
 
 
 def sync_scores(sample: Sample, profile: str = "official", vshift: int = 15, batch_size: int = 20) -> Any:
-    """The :class:`~eatbench.metrics.functional.lse.LSEResult` of a clip, or None when it is too short.
+    """The :class:`~eatbench.judges.functional.lse.LSEResult` of a clip, or None when it is too short.
 
     Computed once per (clip, profile, vshift) and kept in ``sample.cache``.
     """
     key = f"syncnet:{profile}:{vshift}"
     if key not in sample.cache:
+        from eatbench.judges.functional.lse import SAMPLES_PER_FRAME, lse
         from eatbench.judges.syncnet import syncnet_for
-        from eatbench.metrics.functional.lse import SAMPLES_PER_FRAME, lse
 
         if sample.audio is None:
             raise InputError(f"{sample.clip_id or 'clip'}: LSE-D/LSE-C need the clip's audio track")
