@@ -247,11 +247,10 @@ class ArcFaceTorch:
 
 def load_iresnet_safetensors(path: str | os.PathLike) -> IResNet:
     """An IResNet saved by :func:`save_iresnet_safetensors` (config in the metadata)."""
-    from safetensors import safe_open
+    from eatbench.judges.checkpoint import load_state_file
 
-    with safe_open(str(path), framework="pt") as f:
-        config: dict[str, Any] = json.loads((f.metadata() or {}).get("config", "{}"))
-        state = {k: f.get_tensor(k) for k in f.keys()}
+    state, meta = load_state_file(path)
+    config: dict[str, Any] = json.loads(meta.get("config", "{}"))
     net = IResNet(**{k: tuple(v) if isinstance(v, list) else v for k, v in config.items()})
     net.load_state_dict(state, strict=False)
     missing = [k for k in net.state_dict() if k not in state and not k.endswith("num_batches_tracked")]

@@ -72,10 +72,9 @@ class FIDInception(nn.Module):
 
 def load_fid_inception(path: str | os.PathLike) -> FIDInception:
     """The FID-Inception from ``pt_inception-2015-12-05-6726825d.pth`` (strict: every key must match)."""
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:
-        raise InputError(f"{path}: not a torch-saved state_dict ({type(err).__name__}: {err})") from None
+    from eatbench.judges.checkpoint import load_state_file
+
+    state, _ = load_state_file(path)
     net = build_fid_inception()
     try:
         net.load_state_dict(state, strict=True)
