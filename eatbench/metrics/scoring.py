@@ -66,10 +66,7 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(names: list[str], profile: Profile, settings: dict[str, dict[str, Any]], threads: int) -> None:
     """Worker start: its thread budget first (before torch or ONNX Runtime start their pools), its metrics."""
-    os.environ["OMP_NUM_THREADS"] = str(threads)
-    import torch
-
-    torch.set_num_threads(threads)
+    os.environ["OMP_NUM_THREADS"] = str(threads)  # torch and ONNX Runtime read it when (if) first imported
     _WORKER["metrics"] = [make_metric(n, profile, **settings.get(n, {})) for n in names]
 
 
