@@ -126,8 +126,9 @@ class ArcFaceOnnx:
             n.startswith(("Mul", "_mul")) for n in names
         )
         self.input_mean, self.input_std = (0.0, 1.0) if mxnet else (127.5, 127.5)
-        options = onnxruntime.SessionOptions()
-        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        from eatbench.judges.onnx_runtime import session_options
+
+        self.session = onnxruntime.InferenceSession(str(path), session_options(), providers=["CPUExecutionProvider"])
         inp = self.session.get_inputs()[0]
         self.input_name = inp.name
         self.input_size = tuple(inp.shape[2:4][::-1])
