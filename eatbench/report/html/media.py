@@ -32,7 +32,9 @@ PREVIEW_CRF = 30
 PREVIEW_VERSION = "1"  # bump when the preview encoding changes (part of the cache key)
 
 
-def preview(video: Path, video_hash: str, size: int = PREVIEW_SIZE, cache: Path | None = None) -> Path:
+def preview(
+    video: Path, video_hash: str, size: int = PREVIEW_SIZE, cache: Path | None = None, crf: int = PREVIEW_CRF
+) -> Path:
     """The cached H.264 preview of ``video`` (made on first use).
 
     Args:
@@ -40,6 +42,7 @@ def preview(video: Path, video_hash: str, size: int = PREVIEW_SIZE, cache: Path 
         video_hash: its sha256 (the store's ``video_hash``): the cache key, so an edited file never
             hides behind an old preview.
         size: the preview's width and height in pixels (even).
+        crf: x264's constant rate factor (lower is better and bigger; the study uses 18).
         cache: the cache folder (default ``$EATBENCH_HOME/previews``).
 
     Returns:
@@ -49,7 +52,7 @@ def preview(video: Path, video_hash: str, size: int = PREVIEW_SIZE, cache: Path 
     from eatbench.io import read_audio, read_video, write_video
 
     cache = cache or eatbench_home() / "previews"
-    key = hashlib.sha256(f"{video_hash}|{size}|{PREVIEW_CRF}|{PREVIEW_VERSION}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{video_hash}|{size}|{crf}|{PREVIEW_VERSION}".encode()).hexdigest()[:24]
     out = cache / f"{key}.mp4"
     if out.is_file():
         return out
@@ -61,7 +64,7 @@ def preview(video: Path, video_hash: str, size: int = PREVIEW_SIZE, cache: Path 
     except InputError:
         audio = None  # a video without a track still previews, silently
     # One encoder thread: libx264's output depends on its thread count, so previews are reproducible.
-    write_video(out, frames, audio=audio, lossless=False, codec_options={"crf": str(PREVIEW_CRF), "threads": "1"})
+    write_video(out, frames, audio=audio, lossless=False, codec_options={"crf": str(crf), "threads": "1"})
     return out
 
 

@@ -144,79 +144,22 @@ def read_dataset(store: ResultsStore, dataset: str) -> DatasetView:
             latest[s["label"]] = s
     if not latest:
         raise EatbenchError(f"no results stored for dataset {dataset!r}; run `eatbench run --dataset {dataset} ...`")
-    runs_by_series: dict[str, list[dict[str, Any]]] = {}
-    for r in store.list_runs():
-        runs_by_series.setdefault(r["series"], []).append(
-            {"id": r["id"], "git_commit": r["git_commit"], "command": r["command"], "status": r["status"]}
-        )
+    runs_by_series = _runs(store)
 
     series: list[SeriesView] = []
     cells: dict[tuple[str, str], CellView] = {}
     clips: dict[str, ClipView] = {}
     protocols_seen: dict[str, list[str]] = {}
     for s in latest.values():
-        cfg = s["config"]
-        pooled = store.get_pooled(s["series"])
-        keys = [MetricKey(m, p["protocol"], p["judge_hash"], p["settings"]) for m, p in pooled.items()]
-        view = SeriesView(
-            key=s["series"],
-            label=s["label"],
-            display=cfg.get("display") or s["label"],
-            method=s["method"],
-            variant=s["variant"],
-            kind=cfg.get("kind", "method"),
-            dataset=s["dataset"],
-            split=s["split"],
-            profile=s["profile"],
-            seed=int(s["seed"]),
-            method_version=str(cfg.get("method_version", "")),
-            weights_hash=str(cfg.get("weights_hash", "")),
-            root=cfg.get("root"),
-            protocols={m: p["protocol"] for m, p in pooled.items()},
-            pooled={m: p["value"] for m, p in pooled.items()},
-            unavailable=store.get_unavailable(s["series"]),
-            runs=runs_by_series.get(s["series"], []),
-        )
+        view, series_cells, series_clips = _read_series(store, s, runs_by_series.get(s["series"], []))
         series.append(view)
-        for m, p in pooled.items():
-            protocols_seen.setdefault(m, []).append(p["protocol"])
+        for m, proto in view.protocols.items():
+            protocols_seen.setdefault(m, []).append(proto)
         for m in view.unavailable:
             protocols_seen.setdefault(m, [])
-
-        # 2. Each clip's video and its values under the pooled value's exact keys.
-        identity = cfg.get("identity") or {}
-        videos = store.get_videos([e["key"] for e in s["clips"]])
-        for entry in s["clips"]:
-            cid = entry["clip_id"]
-            if cid not in clips:
-                actor, emotion = _clip_fields(cid, entry.get("emotion"))
-                clips[cid] = ClipView(cid, actor, emotion, identity.get(cid, cid))
-            row = videos.get(entry["key"])
-            cell = CellView(view.label, cid, entry.get("emotion"), "missing")
-            if row is not None:
-                cell.status, cell.error, cell.run_id, cell.seconds = (
-                    row["status"],
-                    row["error"] or "",
-                    row["run_id"],
-                    row["seconds"],
-                )
-                cell.target_emotion = row["emotion"] or cell.target_emotion
-                if row["status"] == "ok":
-                    cell.video_path, cell.video_hash = Path(row["path"]), row["video_hash"]
-                    stored = store.get_metric_values(row["video_hash"], keys)
-                    for k in keys:
-                        got = stored.get(k.metric)
-                        if got is None:
-                            cell.metric_errors[k.metric] = "not computed for this clip"
-                        elif got["status"] != "ok":
-                            cell.metric_errors[k.metric] = got["error"] or "failed"
-                        elif got["value"] is None:
-                            cell.metric_errors[k.metric] = "pooled over the series (no per-clip value)"
-                        else:
-                            cell.values[k.metric] = float(got["value"])
-            for m, reason in view.unavailable.items():
-                cell.metric_errors.setdefault(m, f"n/a: {reason}")
-            cells[(view.label, cid)] = cell
+        for c in series_clips:
+            clips.setdefault(c.clip_id, c)
+        cells.update({(view.label, c.clip_id): c for c in series_cells})
 
     # 3. Metric columns in the registry's order.
     from eatbench.metrics.registry import all_metrics
@@ -229,23 +172,120 @@ def read_dataset(store: ResultsStore, dataset: str) -> DatasetView:
     return DatasetView(dataset, series, sorted(clips.values(), key=lambda c: c.clip_id), cells, metrics)
 
 
-def dataset_clips(view: DatasetView) -> tuple[dict[str, Any], str]:
+def _runs(store: ResultsStore) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in store.list_runs():
+        out.setdefault(r["series"], []).append(
+            {"id": r["id"], "git_commit": r["git_commit"], "command": r["command"], "status": r["status"]}
+        )
+    return out
+
+
+def _read_series(
+    store: ResultsStore, s: dict[str, Any], runs: list[dict[str, Any]]
+) -> tuple[SeriesView, list[CellView], list[ClipView]]:
+    """One stored series with each clip's video and its values under the pooled value's exact keys."""
+    cfg = s["config"]
+    pooled = store.get_pooled(s["series"])
+    keys = [MetricKey(m, p["protocol"], p["judge_hash"], p["settings"]) for m, p in pooled.items()]
+    view = SeriesView(
+        key=s["series"],
+        label=s["label"],
+        display=cfg.get("display") or s["label"],
+        method=s["method"],
+        variant=s["variant"],
+        kind=cfg.get("kind", "method"),
+        dataset=s["dataset"],
+        split=s["split"],
+        profile=s["profile"],
+        seed=int(s["seed"]),
+        method_version=str(cfg.get("method_version", "")),
+        weights_hash=str(cfg.get("weights_hash", "")),
+        root=cfg.get("root"),
+        protocols={m: p["protocol"] for m, p in pooled.items()},
+        pooled={m: p["value"] for m, p in pooled.items()},
+        unavailable=store.get_unavailable(s["series"]),
+        runs=runs,
+    )
+    identity = cfg.get("identity") or {}
+    videos = store.get_videos([e["key"] for e in s["clips"]])
+    cells, clips = [], []
+    for entry in s["clips"]:
+        cid = entry["clip_id"]
+        actor, emotion = _clip_fields(cid, entry.get("emotion"))
+        clips.append(ClipView(cid, actor, emotion, identity.get(cid, cid)))
+        row = videos.get(entry["key"])
+        cell = CellView(view.label, cid, entry.get("emotion"), "missing")
+        if row is not None:
+            cell.status, cell.error, cell.run_id, cell.seconds = (
+                row["status"],
+                row["error"] or "",
+                row["run_id"],
+                row["seconds"],
+            )
+            cell.target_emotion = row["emotion"] or cell.target_emotion
+            if row["status"] == "ok":
+                cell.video_path, cell.video_hash = Path(row["path"]), row["video_hash"]
+                stored = store.get_metric_values(row["video_hash"], keys)
+                for k in keys:
+                    got = stored.get(k.metric)
+                    if got is None:
+                        cell.metric_errors[k.metric] = "not computed for this clip"
+                    elif got["status"] != "ok":
+                        cell.metric_errors[k.metric] = got["error"] or "failed"
+                    elif got["value"] is None:
+                        cell.metric_errors[k.metric] = "pooled over the series (no per-clip value)"
+                    else:
+                        cell.values[k.metric] = float(got["value"])
+        for m, reason in view.unavailable.items():
+            cell.metric_errors.setdefault(m, f"n/a: {reason}")
+        cells.append(cell)
+    return view, cells, clips
+
+
+def read_run(store: ResultsStore, run_id: int) -> tuple[SeriesView, list[CellView], list[ClipView]]:
+    """The series a run (an id from ``eatbench results list``) belongs to, with its clips' videos.
+
+    Raises:
+        EatbenchError: no such run.
+    """
+    run = store.get_run(run_id)
+    if run is None:
+        raise EatbenchError(f"run {run_id}: no such run; `eatbench results list` shows them")
+    s = next((x for x in store.list_series() if x["series"] == run["series"]), None)
+    if s is None:
+        raise EatbenchError(f"run {run_id}: its series is not in the store")
+    return _read_series(store, s, _runs(store).get(s["series"], []))
+
+
+def latest_series(store: ResultsStore, dataset: str, label: str) -> tuple[SeriesView, list[CellView]] | None:
+    """The most recent series called ``label`` on ``dataset`` (e.g. ``ground-truth``), or None."""
+    found = [s for s in store.list_series(dataset) if s["label"] == label]
+    if not found:
+        return None
+    view, cells, _ = _read_series(store, found[-1], _runs(store).get(found[-1]["series"], []))
+    return view, cells
+
+
+def dataset_clips(view: DatasetView | list[SeriesView]) -> tuple[dict[str, Any], str]:
     """The dataset's :class:`~eatbench.clip.Clip` records by id (for reference frames and audio), or an
     empty dict and the reason when the dataset cannot be read here (moved, another machine)."""
     from eatbench.datasets.registry import get_dataset
 
-    roots = {s.root for s in view.series}
-    splits = {s.split for s in view.series}
+    series = view if isinstance(view, list) else view.series
+    name = series[0].dataset if series else ""
+    roots = {s.root for s in series}
+    splits = {s.split for s in series}
     out: dict[str, Any] = {}
     try:
         for root in roots:
-            adapter = get_dataset(view.name, root)
+            adapter = get_dataset(name, root)
             for split in splits:
                 out.update({c.clip_id: c for c in adapter.clips(split)})
     except EatbenchError as err:
         return {}, str(err)
     except OSError as err:
-        return {}, f"dataset {view.name}: {err}"
+        return {}, f"dataset {name}: {err}"
     return out, ""
 
 
