@@ -242,7 +242,8 @@ class Server:
         import uvicorn
 
         self.admin_token = admin_token or secrets.token_urlsafe(16)
-        self.app = make_app(Path(folder), self.admin_token)
+        self.folder = Path(folder)
+        self.app = make_app(self.folder, self.admin_token)
         config = uvicorn.Config(self.app, host=host, port=port, log_level="warning", access_log=False)
         self.server = uvicorn.Server(config)
         self.host = host
