@@ -1,4 +1,4 @@
-"""`eatbench table {1,2,3,4}`: the paper's tables from the results store, LaTeX or Markdown."""
+"""`eatbench table NUMBER`: a paper table from the results store, LaTeX or Markdown."""
 
 from __future__ import annotations
 

@@ -12,9 +12,9 @@ EAT-Face ablation variants, then writes into ``out`` (default ``results/<dataset
   or figure that could not be produced here, with the reason. Nothing is dropped silently.
 
 Figs. 5 and 7 need EAT-Face's condition embeddings. They come from ``<embeddings>/fig5.npz`` and
-``<embeddings>/fig7.npz`` (layouts in :mod:`eatbench.report.figures`) or, when the installed
-``eatface`` provides it, from ``eatface.analysis.figure_embeddings(dataset, root, out_dir)``, which
-writes those two files and returns their paths.
+``<embeddings>/fig7.npz`` (layouts in :mod:`eatbench.report.figures`) or, when EAT-Face is among the
+methods, from :func:`eatbench.report.embeddings.figure_embeddings`, which writes those two files from
+the checkpoint ``--method eatface`` uses.
 """
 
 from __future__ import annotations
@@ -134,13 +134,13 @@ def reproduce(
             "reproduce: no method could run here: " + "; ".join(f"{o.label}: {o.reason}" for o in report.outcomes)
         )
 
-    # 2. Tables I-IV in both formats.
-    from eatbench.report.tables import build_table, to_latex, to_markdown
+    # 2. Every registered table in both formats.
+    from eatbench.report.tables import build_table, table_numbers, to_latex, to_markdown
 
     db = ResultsStore(store)
     out.mkdir(parents=True, exist_ok=True)
     compare_to = "mead" if dataset.lower() not in ("mead", "crema-d") else None
-    for number in (1, 2, 3, 4):
+    for number in table_numbers():
         table = build_table(number, db, [dataset.lower()], True, compare_to)
         for ext, render in (("md", to_markdown), ("tex", to_latex)):
             path = out / f"table{number}.{ext}"
@@ -168,60 +168,39 @@ def _figures(
     limit: int | None,
     with_eatface: bool = True,
 ) -> None:
-    from eatbench.report import figures
+    """Every registered figure, drawn when its inputs exist, else listed with the reason."""
+    from eatbench.report.figures import FigureRequest, figure_numbers, get_figure
 
-    out = report.out
-    ratings = db.list_ratings()
-    try:
-        r = figures.fig6_user_study(ratings, out / "fig6_user_study")
-        report.files += r["paths"]
-        report.figure_numbers["Fig. 6"] = ", ".join(f"{q} avg {v:.3f}" for q, v in r["average"].items())
-    except EatbenchError as err:
-        report.missing_figures["Fig. 6"] = str(err)
-
-    files: dict[str, Path] = {}
+    # 1. The condition embeddings of Figs. 5 and 7: given, or computed from the EAT-Face checkpoint.
     reason = ""
-    if embeddings is not None:
-        files = {k: embeddings / f"{k}.npz" for k in ("fig5", "fig7") if (embeddings / f"{k}.npz").is_file()}
-        reason = f"no fig5.npz/fig7.npz in {embeddings}"
-    else:
-        reason = (
-            "no EAT-Face condition embeddings: this checkout has no eatface.analysis.figure_embeddings "
-            "and no --embeddings DIR was given"
-        )
-        if not with_eatface:
-            reason = (
-                "no EAT-Face condition embeddings: eatface is not among --methods and no --embeddings DIR was given"
-            )
-        elif _has_module("eatface", "analysis"):  # checked on disk: importing eatface costs seconds
-            try:
-                from eatface.analysis import figure_embeddings
+    if embeddings is None and not with_eatface:
+        reason = "no EAT-Face condition embeddings: eatface is not among --methods and no --embeddings DIR was given"
+    elif embeddings is None:
+        from eatbench.report.embeddings import figure_embeddings
 
-                # With --limit N the figures use the tables' clips: N spread over the emotions.
-                per_emotion = {} if limit is None else {"per_emotion": -(-limit // len(EMOTIONS))}
-                made = figure_embeddings(dataset, root, out / "embeddings", **per_emotion)
-                files = {k: Path(v) for k, v in made.items()}
-            except (ImportError, EatbenchError) as err:
-                reason = f"no EAT-Face condition embeddings: {err}"
-    if "fig5" in files:
-        d = figures.load_npz(files["fig5"], ("embeddings", "labels"))
-        r = figures.fig5_tsne(d["embeddings"], d["labels"], out / "fig5_tsne")
-        report.files += r["paths"]
-        report.figure_numbers["Fig. 5"] = (
-            f"silhouette {r['silhouette']:.4f} (cosine), {r['silhouette_2d']:.4f} (t-SNE map)"
-        )
-    else:
-        report.missing_figures["Fig. 5"] = reason or "no fig5 embeddings"
-    if "fig7" in files:
-        keys = ("text_before", "visual_before", "text_after", "visual_after", "labels", "emotions")
-        d = figures.load_npz(files["fig7"], keys)
-        r = figures.fig7_heatmaps(*(d[k] for k in keys[:5]), [str(e) for e in d["emotions"]], out / "fig7_eve_heatmaps")
-        report.files += r["paths"]
-        report.figure_numbers["Fig. 7"] = (
-            f"diagonal mass {r['diagonal_before']:.4f} before EVE, {r['diagonal_after']:.4f} after (chance {r['chance']:.4f})"
-        )
-    else:
-        report.missing_figures["Fig. 7"] = reason or "no fig7 embeddings"
+        # With --limit N the figures use the tables' clips: N spread over the emotions.
+        per_emotion = {} if limit is None else {"per_emotion": -(-limit // len(EMOTIONS))}
+        try:
+            embeddings = figure_embeddings(dataset, root, report.out / "embeddings", **per_emotion)["fig5"].parent
+        except EatbenchError as err:
+            reason = f"no EAT-Face condition embeddings: {err}"
+    # 2. Each figure, or why not.
+    request = FigureRequest(report.out, db, embeddings)
+    for number in figure_numbers():
+        figure = get_figure(number)
+        if figure.needs == "embeddings" and reason:
+            report.missing_figures[figure.name] = reason
+            continue
+        if figure.needs == "embeddings" and not figure.embeddings_file(request).is_file():
+            report.missing_figures[figure.name] = f"no fig{number}.npz in {embeddings}"
+            continue
+        try:
+            drawn = figure.draw(request)
+        except EatbenchError as err:
+            report.missing_figures[figure.name] = str(err)
+            continue
+        report.files += drawn.paths
+        report.figure_numbers[figure.name] = drawn.summary
 
 
 def _stills(report: ReproduceReport, dataset: str, root: Path | None, seed: int) -> None:
@@ -237,14 +216,6 @@ def _stills(report: ReproduceReport, dataset: str, root: Path | None, seed: int)
     report.figure_numbers["Stills"] = f"clip {r['clip']}, {r['seconds']:.1f} s"
 
 
-def _has_module(package: str, module: str) -> bool:
-    import importlib.util
-
-    spec = importlib.util.find_spec(package)
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    return any((Path(d) / f"{module}.py").is_file() or (Path(d) / module).is_dir() for d in locations)
-
-
 def _write_index(report: ReproduceReport, dataset: str, command: str, profile: str) -> None:
     out = report.out
     lines = [
@@ -256,18 +227,16 @@ def _write_index(report: ReproduceReport, dataset: str, command: str, profile: s
         "## Tables",
         "",
     ]
-    titles = {1: "Quantitative comparison", 2: "Emo-Acc per emotion", 3: "User study", 4: "Ablation"}
-    for n, title in titles.items():
+    from eatbench.report.tables import Table, get_table, table_numbers
+
+    for n in table_numbers():
         lines.append(
-            f"- Table {['I', 'II', 'III', 'IV'][n - 1]} ({title}): [Markdown](table{n}.md), [LaTeX](table{n}.tex)"
+            f"- {Table(n, '', []).name} ({get_table(n).summary}): [Markdown](table{n}.md), [LaTeX](table{n}.tex)"
         )
     lines += ["", "## Figures", ""]
-    figures = (
-        ("Fig. 5", "fig5_tsne"),
-        ("Fig. 6", "fig6_user_study"),
-        ("Fig. 7", "fig7_eve_heatmaps"),
-        ("Stills", "stills_eatface"),
-    )
+    from eatbench.report.figures import figure_numbers, get_figure
+
+    figures = [(get_figure(n).name, get_figure(n).stem) for n in figure_numbers()] + [("Stills", "stills_eatface")]
     for fig, stem in figures:
         if fig in report.missing_figures:
             lines.append(f"- {fig}: **not produced** — {report.missing_figures[fig]}")

@@ -1,0 +1,126 @@
+"""A :class:`~eatbench.report.tables.model.Table` as GitHub Markdown or as a LaTeX booktabs table.
+
+Markdown: a group header row, the column titles, **best**, <u>second</u>, notes as a list.
+LaTeX: a ``table*`` float with booktabs rules, ``\\textbf`` best, ``\\underline`` second, notes in
+``\\footnotesize`` below the tabular.
+"""
+
+from __future__ import annotations
+
+from eatbench.errors import EatbenchError
+from eatbench.report.tables.model import Format, Table
+
+
+def render(table: Table, fmt: Format | str) -> str:
+    """``table`` in ``fmt`` (``markdown`` or ``latex``)."""
+    if fmt == "markdown":
+        return to_markdown(table)
+    if fmt == "latex":
+        return to_latex(table)
+    raise EatbenchError(f"--format {fmt!r}: must be latex or markdown")
+
+
+def to_markdown(table: Table) -> str:
+    """GitHub Markdown: a group header row, the column titles, **best**, <u>second</u>."""
+    ncol = len(table.columns) + 1
+    lines = [f"**{table.caption}**", ""]
+    if table.groups and any(g for g, _ in table.groups):
+        head = [""]
+        for g, span in table.groups:
+            head += [g] + [""] * (span - 1)
+        lines += [
+            "| " + " | ".join(head) + " |",
+            "|" + "---|" * ncol,
+            "| " + " | ".join(f"**{c}**" for c in [table.label_title, *table.columns]) + " |",
+        ]
+    else:
+        lines += ["| " + " | ".join([table.label_title, *table.columns]) + " |", "|" + "---|" * ncol]
+    for row in table.rows:
+        if row.kind == "rule":
+            continue
+        if row.kind == "heading":
+            lines.append(f"| ***{row.label}*** |" + " |" * (ncol - 1))
+            continue
+        cells = []
+        for c in row.cells:
+            text = c.text + (f"<sup>{c.marks}</sup>" if c.marks else "")
+            cells.append(f"**{text}**" if c.rank == 1 else f"<u>{text}</u>" if c.rank == 2 else text)
+        label = f"*{row.label}*" if row.kind in ("published", "delta") else row.label
+        lines.append("| " + " | ".join([label, *cells]) + " |")
+    lines.append("")
+    lines += [f"- {n}" for n in table.notes]
+    return "\n".join(lines) + "\n"
+
+
+_LATEX_ESCAPE = {
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\^{}",
+}
+_LATEX_SYMBOL = {
+    "↑": r"$\uparrow$",
+    "↓": r"$\downarrow$",
+    "✓": r"\checkmark",
+    "✗": r"$\times$",
+    "Δ": r"$\Delta$",
+    "−": "--",
+    "—": "--",
+    "±": r"$\pm$",
+    "†": r"$^\dagger$",
+    "…": r"\ldots{}",
+}
+
+
+def tex(text: str) -> str:
+    """Plain text as LaTeX: special characters escaped, the tables' symbols as LaTeX symbols."""
+    out = "".join(_LATEX_ESCAPE.get(ch, ch) for ch in text)
+    for k, v in _LATEX_SYMBOL.items():
+        out = out.replace(k, v)
+    return out
+
+
+def to_latex(table: Table) -> str:
+    """A booktabs ``table`` environment (needs ``booktabs`` and ``amssymb``), \\textbf best, \\underline second."""
+    ncol = len(table.columns) + 1
+    lines = [
+        r"\begin{table*}[t]",
+        r"\centering",
+        rf"\caption{{{tex(table.caption)}}}",
+        r"\begin{tabular}{l" + "c" * (ncol - 1) + "}",
+        r"\toprule",
+    ]
+    if table.groups and any(g for g, _ in table.groups):
+        head, rules, col = [""], [], 2
+        for g, span in table.groups:
+            head.append(rf"\multicolumn{{{span}}}{{c}}{{{tex(g)}}}" if g else "")
+            if g:
+                rules.append(rf"\cmidrule(lr){{{col}-{col + span - 1}}}")
+            col += span
+        lines += [" & ".join(head) + r" \\", " ".join(rules)]
+    lines.append(" & ".join(tex(c) for c in [table.label_title, *table.columns]) + r" \\")
+    lines.append(r"\midrule")
+    for row in table.rows:
+        if row.kind == "rule":
+            lines.append(r"\midrule")
+            continue
+        if row.kind == "heading":
+            lines.append(rf"\multicolumn{{{ncol}}}{{l}}{{\textit{{{tex(row.label)}}}}} \\")
+            continue
+        cells = []
+        for c in row.cells:
+            text = tex(c.text) + (rf"$^{{{c.marks}}}$" if c.marks and c.marks != "†" else tex(c.marks))
+            cells.append(rf"\textbf{{{text}}}" if c.rank == 1 else rf"\underline{{{text}}}" if c.rank == 2 else text)
+        label = rf"\textit{{{tex(row.label)}}}" if row.kind in ("published", "delta") else tex(row.label)
+        lines.append(" & ".join([label, *cells]) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    if table.notes:
+        lines.append(r"\par\smallskip\footnotesize")
+        lines += [tex(n) + r"\\" for n in table.notes]
+    lines.append(r"\end{table*}")
+    return "\n".join(lines) + "\n"
