@@ -2,13 +2,22 @@
 
 Markdown: a group header row, the column titles, **best**, <u>second</u>, notes as a list.
 LaTeX: a ``table*`` float with booktabs rules, ``\\textbf`` best, ``\\underline`` second, notes in
-``\\footnotesize`` below the tabular.
+``\\footnotesize`` below the tabular. The file starts with a comment naming the packages it needs
+(:data:`LATEX_PACKAGES`); the caption is the table's title only, so the document numbers it once
+(``\\label{tab:eatbench-table1}`` lets the text refer to it); `code` in notes becomes ``\\texttt``.
 """
 
 from __future__ import annotations
 
+import re
+
 from eatbench.errors import EatbenchError
-from eatbench.report.tables.model import Format, Table
+from eatbench.report.tables.model import Format, Row, Table
+
+LATEX_PACKAGES = {  # package -> what of it the tables use
+    "booktabs": r"\toprule, \midrule, \cmidrule, \bottomrule",
+    "amssymb": r"\checkmark",
+}
 
 
 def render(table: Table, fmt: Format | str) -> str:
@@ -77,21 +86,43 @@ _LATEX_SYMBOL = {
 }
 
 
-def tex(text: str) -> str:
-    """Plain text as LaTeX: special characters escaped, the tables' symbols as LaTeX symbols."""
+def _plain(text: str) -> str:
     out = "".join(_LATEX_ESCAPE.get(ch, ch) for ch in text)
     for k, v in _LATEX_SYMBOL.items():
         out = out.replace(k, v)
     return out
 
 
+def tex(text: str) -> str:
+    """Plain text as LaTeX: special characters escaped, the tables' symbols as LaTeX symbols, and
+    `code` spans (a command to run, a file name) as ``\\texttt``."""
+    parts = re.split(r"`([^`]*)`", text)  # odd indices: the code spans
+    return "".join(rf"\texttt{{{_plain(p)}}}" if i % 2 else _plain(p) for i, p in enumerate(parts))
+
+
+def _rules_collapsed(rows: list[Row]) -> list[Row]:
+    """Rows without a rule that would double the header's \\midrule, another rule, or the \\bottomrule."""
+    out: list[Row] = []
+    for row in rows:
+        if row.kind == "rule" and (not out or out[-1].kind == "rule"):
+            continue
+        out.append(row)
+    while out and out[-1].kind == "rule":
+        out.pop()
+    return out
+
+
 def to_latex(table: Table) -> str:
-    """A booktabs ``table`` environment (needs ``booktabs`` and ``amssymb``), \\textbf best, \\underline second."""
+    """A booktabs ``table*`` environment, \\textbf best, \\underline second; see the module docstring."""
     ncol = len(table.columns) + 1
+    needs = "; ".join(rf"\usepackage{{{p}}} ({what})" for p, what in LATEX_PACKAGES.items())
+    title = table.title[:1].upper() + table.title[1:]
     lines = [
+        f"% {table.name} of the EAT-Face paper, written by eatbench (`eatbench table {table.number} --format latex`).",
+        f"% Needs in the preamble: {needs}.",
         r"\begin{table*}[t]",
         r"\centering",
-        rf"\caption{{{tex(table.caption)}}}",
+        rf"\caption{{{tex(title)}}}\label{{tab:eatbench-table{table.number}}}",
         r"\begin{tabular}{l" + "c" * (ncol - 1) + "}",
         r"\toprule",
     ]
@@ -105,7 +136,7 @@ def to_latex(table: Table) -> str:
         lines += [" & ".join(head) + r" \\", " ".join(rules)]
     lines.append(" & ".join(tex(c) for c in [table.label_title, *table.columns]) + r" \\")
     lines.append(r"\midrule")
-    for row in table.rows:
+    for row in _rules_collapsed(table.rows):
         if row.kind == "rule":
             lines.append(r"\midrule")
             continue
