@@ -472,6 +472,7 @@ class Runner:
                     "identity": {c.clip_id: self.identity[c.clip_id].clip_id for c in self.clips},
                     "weights_hash": weights_hash,
                     "emotion_controlled": method.emotion_controlled,
+                    "clip_dataset": self.clips[0].dataset,  # the corpus read (demo, for the MEAD adapter on it)
                     "kind": getattr(method, "kind", "method"),
                     "display": getattr(method, "display", None),
                 },

@@ -52,14 +52,64 @@ def test_table1_ranks_gaps_and_reasons(filled):
 
 
 def test_table1_published_rows_and_differences(filled):
-    md = tables.to_markdown(tables.build_table(1, filled, ["demo"], compare_to="mead"))
+    add_series(
+        filled, "eatface", dict(zip(T1, [31.0, 0.9, 0.3, 0.05, 20.0, 9.0, 5.0, 0.8], strict=True)), dataset="mead"
+    )
+    md = tables.to_markdown(tables.build_table(1, filled, ["mead"]))
     pub = _row(md, "*EAT-Face (paper)*")
     assert pub[1] == "**32.6131**" and pub[5] == "**15.7736**"
     delta = _row(md, "*Δ EAT-Face (measured − paper)*")
-    assert delta[1] == f"{30.0 - 32.6131:+.4f}" and delta[5] == f"{20.0 - 15.7736:+.4f}"
-    assert "demo (published: mead)" in md
+    assert delta[1] == f"{31.0 - 32.6131:+.4f}" and delta[5] == f"{20.0 - 15.7736:+.4f}"
+    # demo clips shown beside the paper's MEAD rows: no difference is computed across datasets
+    md = tables.to_markdown(tables.build_table(1, filled, ["demo"], compare_to="mead"))
+    assert "demo (published: mead)" in md and "*EAT-Face (paper)*" in md and "Δ" not in md.split("- ")[0]
+    assert "Δ (measured − paper) only where the clips come from the paper's dataset; not for demo." in md
     # without a paper dataset, no published rows are printed
     assert "(paper)" not in tables.to_markdown(tables.build_table(1, filled, ["demo"]))
+
+
+def test_a_block_is_labelled_with_the_dataset_its_clips_came_from(store, tmp_path):
+    """The MEAD adapter on the demo corpus (a series stored as ``mead``) is a demo block, with no Δ."""
+    demo_tree = tmp_path / "MEAD"
+    demo_tree.mkdir()
+    (demo_tree / "demo.json").write_text("{}")  # the demo corpus's manifest
+    psnr = {"psnr": 28.0}
+    add_series(store, "eatface", psnr, dataset="mead", config={"root": str(demo_tree)})  # stored before clip_dataset
+    add_series(store, "static-frame", psnr, dataset="mead", config={"clip_dataset": "demo"})
+    add_series(store, "makeittalk", {"psnr": 25.0}, dataset="mead", config={"clip_dataset": "mead"})
+    add_series(store, "ground-truth", {"psnr": 100.0}, dataset="demo", kind="reference")
+    md = tables.to_markdown(tables.build_table(1, store, ["demo", "mead"]))
+    headings = [ln.split("***")[1] for ln in md.splitlines() if ln.startswith("| ***")]
+    assert headings == ["demo", "mead", "demo (run as --dataset mead)"]
+    blocks = md.split("| ***")
+    assert "ground-truth" in blocks[1] and "EAT-Face" in blocks[3] and "static-frame" in blocks[3]
+    assert "MakeItTalk |" in blocks[2] and "(paper)" in blocks[2] and "(paper)" not in blocks[3]
+    deltas = [ln for ln in md.splitlines() if ln.startswith("| *Δ")]
+    assert (
+        deltas
+        == [ln for ln in blocks[2].splitlines() if ln.startswith("| *Δ")]
+        == [f"| *Δ MakeItTalk (measured − paper)* |  | {25.0 - 25.7035:+.4f} | — | — | — | — | — | — | — |"]
+    )
+
+
+def test_table2_and_table4_compare_with_the_paper_only_on_its_dataset(store):
+    per = {"angry": 75.0}
+    add_series(store, "eatface", {"emo-acc": (62.5, 4, 4, 0, {"per_emotion": per})}, emotion_controlled=True)
+    add_series(store, "eatface", {"emo-acc": 25.0}, variant="w/o-EVE", emotion_controlled=True)
+    md2 = tables.to_markdown(tables.build_table(2, store, ["demo"]))
+    assert _row(md2, "Angry") == ["75.00", "—", "82.51"] and "No Δ: the measured clips come from demo" in md2
+    md4 = tables.to_markdown(tables.build_table(4, store, ["demo"]))
+    assert "*w/o EVE (paper)*" in md4 and "| *Δ" not in md4 and "No Δ: the measured clips come from demo" in md4
+    add_series(store, "eatface", {"emo-acc": 20.0}, variant="w/o-EVE", dataset="mead", emotion_controlled=True)
+    md4 = tables.to_markdown(tables.build_table(4, store, ["mead"]))
+    assert _row(md4, "*Δ w/o-EVE (measured − paper)*")[4] == f"{20.0 - 62.88:+.2f}"
+
+
+def test_a_table_of_one_dataset_refuses_several(store):
+    from eatbench.errors import EatbenchError
+
+    with pytest.raises(EatbenchError, match="table 2: one --dataset at a time, got demo,mead"):
+        tables.build_table(2, store, ["demo", "mead"])
 
 
 def test_latex_is_booktabs_with_grouped_headers(filled):
@@ -84,8 +134,10 @@ def test_latex_is_booktabs_with_grouped_headers(filled):
 
 def test_table2_per_emotion_average_and_paper(store):
     per = {"angry": 75.0, "happy": 50.0}
-    add_series(store, "eatface", {"emo-acc": (62.5, 4, 4, 0, {"per_emotion": per})}, emotion_controlled=True)
-    md = tables.to_markdown(tables.build_table(2, store, ["demo"]))
+    add_series(
+        store, "eatface", {"emo-acc": (62.5, 4, 4, 0, {"per_emotion": per})}, dataset="mead", emotion_controlled=True
+    )
+    md = tables.to_markdown(tables.build_table(2, store, ["mead"]))
     assert _row(md, "Angry") == ["75.00", "82.51", f"{75 - 82.51:+.2f}"]
     assert _row(md, "Average") == ["62.50", "74.57", f"{62.5 - 74.57:+.2f}"]
 

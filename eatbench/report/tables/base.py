@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Literal
 
 from eatbench.errors import EatbenchError
 from eatbench.registry import Registry
+from eatbench.report.portable import portable
 from eatbench.report.tables.model import Table
 from eatbench.report.tables.notes import Footnotes
 from eatbench.store import ResultsStore
@@ -82,8 +83,8 @@ class PaperTable(ABC):
         # 2. Lay out columns and rows; n/a and partial values get footnote markers.
         footnotes = Footnotes()
         table = self.lay_out(data, footnotes)
-        # 3. The notes under the table.
-        table.notes = self.notes(data, footnotes)
+        # 3. The notes under the table, without this machine's paths (stored reasons name folders).
+        table.notes = [portable(n) for n in self.notes(data, footnotes)]
         return table
 
     @abstractmethod

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from eatbench.report import paper
@@ -47,6 +48,27 @@ class SeriesResult:
     display: str
     emotion_controlled: bool
     metrics: dict[str, Measured]
+    data: str = ""  # the dataset the clips came from (``demo`` for the MEAD adapter on the demo corpus)
+
+    def __post_init__(self) -> None:
+        self.data = self.data or self.dataset
+
+
+def data_used(series: dict[str, Any]) -> str:
+    """The dataset a series' clips came from, which a table labels its block with and compares to the paper.
+
+    The runner records it (``clip_dataset``); for a series stored before it did, a MEAD series whose
+    root holds the demo corpus's manifest used the demo corpus.
+    """
+    from eatbench.datasets.mead import DEMO_MANIFEST
+
+    cfg = series["config"]
+    if cfg.get("clip_dataset"):
+        return str(cfg["clip_dataset"]).lower()
+    root = cfg.get("root")
+    if series["dataset"].lower() == "mead" and root and (Path(root) / DEMO_MANIFEST).is_file():
+        return "demo"
+    return series["dataset"].lower()
 
 
 def collect(store: ResultsStore, dataset: str) -> list[SeriesResult]:
@@ -79,6 +101,7 @@ def collect(store: ResultsStore, dataset: str) -> list[SeriesResult]:
                 display,
                 bool(cfg.get("emotion_controlled")),
                 metrics,
+                data_used(s),
             )
         )
     return out

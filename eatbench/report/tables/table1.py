@@ -2,9 +2,10 @@
 
 Columns: w/Emo. and the metrics of :data:`METRICS`, each titled and ranked as its metric class says,
 under the paper's column groups. The compared methods of a block are ranked per column (best bold,
-second underlined); reference methods such as ``ground-truth`` sit below a rule, unranked. With
-published numbers, the paper's rows follow each block, and a Δ row (measured − paper) for every
-method the paper reports.
+second underlined); reference methods such as ``ground-truth`` sit below a rule, unranked. A block
+is labelled with the dataset its clips came from (the MEAD adapter reading the demo corpus gives a
+``demo`` block). With published numbers, the paper's rows follow each block, and a Δ row (measured −
+paper) for every method the paper reports, only where the block's dataset is the paper's.
 """
 
 from __future__ import annotations
@@ -23,12 +24,24 @@ METRICS = ("psnr", "ssim", "cpbd", "lpips", "fid", "lse-d", "lse-c", "csim")  # 
 
 @dataclass
 class Block:
-    """One dataset's measured series and the paper's rows shown with them."""
+    """The measured series of one dataset and the paper's rows shown with them."""
 
-    dataset: str
+    dataset: str  # the dataset the series' clips came from: the block's label
+    requested: str  # the --dataset they were run (and asked for) as
     results: list[SeriesResult]
     reference: str  # the paper's dataset of the published rows
     published: dict[str, dict[str, Any]]
+
+    @property
+    def label(self) -> str:
+        via = f" (run as --dataset {self.requested})" if self.requested != self.dataset else ""
+        shown = f" (published: {self.reference})" if self.published and self.reference != self.dataset else ""
+        return f"{self.dataset}{via}{shown}"
+
+    @property
+    def comparable(self) -> bool:
+        """Δ rows only where the measured clips come from the dataset of the published numbers."""
+        return self.reference == self.dataset
 
 
 class Table1(PaperTable):
@@ -39,11 +52,16 @@ class Table1(PaperTable):
 
     def gather(self, request: TableRequest) -> list[Block]:
         blocks = []
-        for dataset in request.datasets:
+        for requested in request.datasets:
             # Series with none of Table I's metrics (the ablation runs score Emo-Acc only) belong to Tables II/IV.
-            results = [r for r in sort_results(collect(request.store, dataset)) if any(k in r.metrics for k in METRICS)]
-            ref = (request.compare_to or dataset).lower()
-            blocks.append(Block(dataset, results, ref, paper.published_table1(ref) if request.published else {}))
+            every = [r for r in sort_results(collect(request.store, requested)) if any(k in r.metrics for k in METRICS)]
+            # One block per dataset the clips came from (the MEAD adapter may have read the demo corpus).
+            datas = sorted({r.data for r in every}, key=lambda d: (d != requested.lower(), d)) or [requested.lower()]
+            for data in datas:
+                ref = (request.compare_to or data).lower()
+                pub = paper.published_table1(ref) if request.published else {}
+                results = [r for r in every if r.data == data]
+                blocks.append(Block(data, requested.lower(), results, ref, pub))
         return blocks
 
     def lay_out(self, blocks: list[Block], footnotes: Footnotes) -> Table:
@@ -58,13 +76,14 @@ class Table1(PaperTable):
             else:
                 table.groups.append((group, 1))
         for block in blocks:
-            results, pub, dataset, ref = block.results, block.published, block.dataset, block.reference
-            table.rows.append(
-                Row(f"{dataset}" + (f" (published: {ref})" if pub and ref != dataset.lower() else ""), [], "heading")
-            )
+            results, pub = block.results, block.published
+            table.rows.append(Row(block.label, [], "heading"))
             if not results and not pub:
                 table.rows.append(
-                    Row(f"(no results: run `eatbench run --dataset {dataset} ...`)", [Cell("")] * len(table.columns))
+                    Row(
+                        f"(no results: run `eatbench run --dataset {block.requested} ...`)",
+                        [Cell("")] * len(table.columns),
+                    )
                 )
             # 1. Measured rows; the compared methods are ranked per column.
             ranked = [r for r in results if r.kind != "reference"]
@@ -93,7 +112,7 @@ class Table1(PaperTable):
                 row = [Cell("✓" if p["with_emotion"] else "✗")]
                 row += [Cell(fmt(p[title], 4), ranks[key][i]) for key, title, _ in columns]
                 table.rows.append(Row(f"{name} (paper)", row, "published"))
-            for r in results:
+            for r in results if block.comparable else []:
                 name = paper.paper_name(r.method, list(pub)) if r.variant is None else None
                 if name is None:
                     continue
@@ -109,4 +128,11 @@ class Table1(PaperTable):
             *offset_notes(results),
             *footnotes.lines(),
             "Best in bold, second underlined, among the compared methods of each block; — not measured.",
+            *(
+                [
+                    f"Δ (measured − paper) only where the clips come from the paper's dataset; not for {', '.join(apart)}."
+                ]
+                if (apart := sorted({b.dataset for b in blocks if b.published and not b.comparable}))
+                else []
+            ),
         ]

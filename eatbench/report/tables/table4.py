@@ -2,8 +2,8 @@
 
 One row per ablation variant of EAT-Face, in the order the method declares them, then the full model
 ("Ours"). Emo-Acc comes from the variant's series; Tend. is the percentage of user-study votes that saw
-the target emotion (``eatbench study import``). With published numbers, the paper's rows and a Δ row
-per variant follow.
+the target emotion (``eatbench study import``). With published numbers, the paper's rows follow, and
+a Δ row per variant where the clips come from the paper's dataset (MEAD).
 """
 
 from __future__ import annotations
@@ -36,6 +36,16 @@ class Table4Data:
     tendency: dict[tuple, study.Stat]  # (series label,) -> tendency votes
     published: dict[str, dict[str, Any]]
     order: list[str | None]
+
+    @property
+    def data(self) -> str:
+        """The dataset the clips came from."""
+        return next((r.data for r in self.results.values()), self.dataset.lower())
+
+    @property
+    def comparable(self) -> bool:
+        """Δ only where the measured clips come from the dataset of the published numbers."""
+        return self.data == paper.table_dataset(4)
 
 
 class Table4(PaperTable):
@@ -87,7 +97,7 @@ class Table4(PaperTable):
                 row = [Cell("✓" if p["components"][c] else "✗") for c in comps]
                 row += [Cell(fmt(p[c], 2), ranks[j][i]) for j, c in enumerate(cols)]
                 table.rows.append(Row(f"{name} (paper)", row, "published"))
-            for variant in data.order:
+            for variant in data.order if data.comparable else []:
                 name = pub_names.get(paper.normalise(variant or "Ours"))
                 d = [Cell(delta(measured[variant][j], pub[name][c], 2)) for j, c in enumerate(cols)]
                 table.rows.append(
@@ -104,6 +114,8 @@ class Table4(PaperTable):
             f"({votes} votes)."
         )
         out += footnotes.lines()
+        if data.published and not data.comparable:
+            out.append(f"No Δ: the measured clips come from {data.data}, the paper's from {paper.table_dataset(4)}.")
         if not data.results:
             out.append(f"No ablation runs on {data.dataset}: run `eatbench ablate VARIANT --dataset {data.dataset}`.")
         return out
