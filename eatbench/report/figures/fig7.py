@@ -51,29 +51,21 @@ def diagonal_mass(m: np.ndarray) -> float:
     return float(np.mean(np.diag(m)))
 
 
-def fig7_heatmaps(
-    text_before: np.ndarray,
-    visual_before: np.ndarray,
-    text_after: np.ndarray,
-    visual_after: np.ndarray,
-    labels: np.ndarray,
-    emotions: list[str],
-    out_stem: str | Path,
-    tau: float = TAU,
-) -> dict[str, Any]:
-    """Fig. 7: (a) before and (b) after joint EVE. Returns the matrices, diagonal masses and paths."""
-    emotions = [str(e) for e in emotions]
-    if len(text_before) != len(emotions) or len(text_after) != len(emotions):
-        raise InputError(f"Fig. 7: {len(emotions)} emotions but {len(text_before)}/{len(text_after)} text embeddings")
-    before = similarity_softmax(text_before, visual_before, labels, emotions, tau)
-    after = similarity_softmax(text_after, visual_after, labels, emotions, tau)
-    d0, d1 = diagonal_mass(before), diagonal_mass(after)
+def heatmaps_figure(
+    before: np.ndarray, after: np.ndarray, emotions: list[str], diagonals: tuple[float, float], tau: float
+):
+    """The two (E, E) heatmaps side by side, one colour scale, each cell printed.
+
+    Constrained layout places every label (the "visual" axis title, the emotion ticks) beside its own
+    panel, never over the neighbouring one.
+    """
     plt = pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
+    fig, axes = plt.subplots(1, 2, figsize=(10.5, 4.6), layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.08, wspace=0.06)
     vmax = max(before.max(), after.max())
     for ax, m, title in (
-        (axes[0], before, f"(a) before EVE — diagonal {d0:.3f}"),
-        (axes[1], after, f"(b) after EVE — diagonal {d1:.3f}"),
+        (axes[0], before, f"(a) before EVE — diagonal {diagonals[0]:.3f}"),
+        (axes[1], after, f"(b) after EVE — diagonal {diagonals[1]:.3f}"),
     ):
         im = ax.imshow(m, cmap="viridis", vmin=0, vmax=vmax)
         ax.set_xticks(range(len(emotions)), emotions, rotation=45, ha="right", fontsize=7)
@@ -93,6 +85,27 @@ def fig7_heatmaps(
                     color="white" if m[i, j] < vmax / 2 else "black",
                 )
     fig.colorbar(im, ax=axes, shrink=0.8, label=f"softmax(cos / {tau:g})")
+    return fig
+
+
+def fig7_heatmaps(
+    text_before: np.ndarray,
+    visual_before: np.ndarray,
+    text_after: np.ndarray,
+    visual_after: np.ndarray,
+    labels: np.ndarray,
+    emotions: list[str],
+    out_stem: str | Path,
+    tau: float = TAU,
+) -> dict[str, Any]:
+    """Fig. 7: (a) before and (b) after joint EVE. Returns the matrices, diagonal masses and paths."""
+    emotions = [str(e) for e in emotions]
+    if len(text_before) != len(emotions) or len(text_after) != len(emotions):
+        raise InputError(f"Fig. 7: {len(emotions)} emotions but {len(text_before)}/{len(text_after)} text embeddings")
+    before = similarity_softmax(text_before, visual_before, labels, emotions, tau)
+    after = similarity_softmax(text_after, visual_after, labels, emotions, tau)
+    d0, d1 = diagonal_mass(before), diagonal_mass(after)
+    fig = heatmaps_figure(before, after, emotions, (d0, d1), tau)
     paths = save_figure(fig, Path(out_stem))
     return {
         "before": before,
