@@ -18,10 +18,15 @@ def table(
 ) -> None:
     """Print or write Table NUMBER."""
     from eatbench.report.tables import build_table, render
-    from eatbench.store import ResultsStore
+    from eatbench.store import ResultsStore, default_store_path
 
     datasets = [d.strip() for d in dataset.split(",") if d.strip()]
-    text = render(build_table(number, ResultsStore(store, readonly=True), datasets, published, compare_to), fmt)
+    db = None
+    if store is not None or default_store_path().is_file():
+        db = ResultsStore(store, readonly=True)  # a --store that does not exist is an error
+    else:
+        typer.echo(f"no results store at {default_store_path()} yet: the paper's numbers only", err=True)
+    text = render(build_table(number, db, datasets, published, compare_to), fmt)
     if out is None:
         typer.echo(text, nl=False)
     else:

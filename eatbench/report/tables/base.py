@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Literal
 from eatbench.errors import EatbenchError
 from eatbench.registry import Registry
 from eatbench.report.portable import portable
+from eatbench.report.tables.gather import SeriesResult, collect
 from eatbench.report.tables.model import Table
 from eatbench.report.tables.notes import Footnotes
 from eatbench.store import ResultsStore
@@ -33,13 +34,13 @@ class TableRequest:
     """What a table is asked for.
 
     Attributes:
-        store: the results store to read.
+        store: the results store to read; None prints the published numbers only (no store yet).
         datasets: the datasets to show (Table I: one block each; tables of one dataset take exactly one).
         published: print the paper's numbers beside the measured ones.
         compare_to: the paper's dataset for Table I's published rows (default: each block's own).
     """
 
-    store: ResultsStore
+    store: ResultsStore | None
     datasets: tuple[str, ...]
     published: bool = True
     compare_to: str | None = None
@@ -48,6 +49,14 @@ class TableRequest:
     def dataset(self) -> str:
         """The one dataset of a single-dataset table."""
         return self.datasets[0]
+
+    def series(self, dataset: str) -> list[SeriesResult]:
+        """The latest series of each label on ``dataset`` (:func:`~eatbench.report.tables.gather.collect`)."""
+        return [] if self.store is None else collect(self.store, dataset)
+
+    def ratings(self, questions: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The imported user-study ratings of ``questions``."""
+        return [] if self.store is None else [r for r in self.store.list_ratings() if r["question"] in questions]
 
 
 class PaperTable(ABC):
@@ -111,7 +120,11 @@ def get_table(number: int | str) -> PaperTable:
 
 
 def build_table(
-    number: int, store: ResultsStore, datasets: list[str], published: bool = True, compare_to: str | None = None
+    number: int,
+    store: ResultsStore | None,
+    datasets: list[str],
+    published: bool = True,
+    compare_to: str | None = None,
 ) -> Table:
     """Table ``number`` for ``datasets`` from ``store``."""
     return get_table(number).build(TableRequest(store, tuple(datasets), published, compare_to))

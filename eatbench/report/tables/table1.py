@@ -15,7 +15,7 @@ from typing import Any
 
 from eatbench.report import paper
 from eatbench.report.tables.base import PaperTable, TableRequest, arrow, metric_column
-from eatbench.report.tables.gather import SeriesResult, collect, delta, fmt, rank, sort_results
+from eatbench.report.tables.gather import SeriesResult, delta, fmt, rank, sort_results
 from eatbench.report.tables.model import Cell, Row, Table
 from eatbench.report.tables.notes import Footnotes, offset_notes, provenance_notes
 
@@ -54,7 +54,7 @@ class Table1(PaperTable):
         blocks = []
         for requested in request.datasets:
             # Series with none of Table I's metrics (the ablation runs score Emo-Acc only) belong to Tables II/IV.
-            every = [r for r in sort_results(collect(request.store, requested)) if any(k in r.metrics for k in METRICS)]
+            every = [r for r in sort_results(request.series(requested)) if any(k in r.metrics for k in METRICS)]
             # One block per dataset the clips came from (the MEAD adapter may have read the demo corpus).
             datas = sorted({r.data for r in every}, key=lambda d: (d != requested.lower(), d)) or [requested.lower()]
             for data in datas:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from eatbench.clip import EMOTIONS
 from eatbench.report import paper
 from eatbench.report.tables.base import PaperTable, TableRequest, arrow, metric_column
-from eatbench.report.tables.gather import SeriesResult, collect, delta, fmt, sort_results
+from eatbench.report.tables.gather import SeriesResult, delta, fmt, sort_results
 from eatbench.report.tables.model import Cell, Row, Table
 from eatbench.report.tables.notes import Footnotes, provenance_notes
 
@@ -41,7 +41,7 @@ class Table2(PaperTable):
     summary = "Emo-Acc per emotion"
 
     def gather(self, request: TableRequest) -> Table2Data:
-        every = sort_results(collect(request.store, request.dataset))
+        every = sort_results(request.series(request.dataset))
         results = [r for r in every if METRIC in r.metrics and r.kind != "reference"]
         if not results:
             results = [r for r in every if METRIC in r.metrics]

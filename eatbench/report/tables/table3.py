@@ -32,7 +32,7 @@ class Table3(PaperTable):
     datasets = "none"
 
     def gather(self, request: TableRequest) -> Table3Data:
-        rows = [r for r in request.store.list_ratings() if r["question"] in QUESTIONS]
+        rows = request.ratings(QUESTIONS)
         pub = paper.published_table3() if request.published else {}
         return Table3Data(study.summarize(rows), study.participant_count(rows), pub)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from eatbench.report import paper, study
 from eatbench.report.tables.base import PaperTable, TableRequest, arrow, metric_column
-from eatbench.report.tables.gather import SeriesResult, collect, delta, fmt, rank
+from eatbench.report.tables.gather import SeriesResult, delta, fmt, rank
 from eatbench.report.tables.model import Cell, Row, Table
 from eatbench.report.tables.notes import Footnotes, provenance_notes
 
@@ -55,8 +55,8 @@ class Table4(PaperTable):
 
     def gather(self, request: TableRequest) -> Table4Data:
         method = paper.normalise(METHOD)
-        results = {r.variant: r for r in collect(request.store, request.dataset) if paper.normalise(r.method) == method}
-        ratings = [r for r in request.store.list_ratings() if r["question"] == TENDENCY]
+        results = {r.variant: r for r in request.series(request.dataset) if paper.normalise(r.method) == method}
+        ratings = request.ratings((TENDENCY,))
         pub = paper.published_table4() if request.published else {}
         return Table4Data(request.dataset, results, study.summarize(ratings, by=("method",)), pub, ablation_order())
 
