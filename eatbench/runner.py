@@ -46,20 +46,25 @@ from eatbench.store import MetricKey, ResultsStore, canonical_json, unpack_state
 
 log = logging.getLogger(__name__)
 
-# The EAT-Face ablation variants of Table IV, in the paper's order (Ours last).
-VARIANTS: tuple[str, ...] = ("w/o-EVE", "w/o-FEC", "w/o-Emo", "full")
 PROFILES: tuple[str, ...] = ("official", "demo")
 
 
+def __getattr__(name: str) -> Any:
+    # ``VARIANTS`` is read by eatbench/report until it asks the methods registry itself
+    # (eatbench.methods.registry.method_variants): EAT-Face's declared variants, in Table IV's order.
+    if name == "VARIANTS":
+        from eatbench.methods.registry import method_variants
+
+        return method_variants("eatface")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def canonical_variant(variant: str) -> str:
-    """``W/O-eve`` → ``w/o-EVE``; an unknown variant raises with a suggestion."""
-    lookup = {v.lower(): v for v in VARIANTS}
-    key = variant.strip().lower().replace(" ", "-")
-    if key in ("ours", "eat-face"):
-        key = "full"
-    if key not in lookup:
-        raise EatbenchError(f"unknown variant {variant!r}{did_you_mean(variant, list(VARIANTS))}")
-    return lookup[key]
+    """``W/O-eve`` → ``w/o-EVE``: EAT-Face's variant by its declared spelling (kept for eatbench/report;
+    new code calls :func:`eatbench.methods.registry.resolve_variant`)."""
+    from eatbench.methods.registry import method_class
+
+    return method_class("eatface").canonical_variant(variant)
 
 
 def series_label(method: str, variant: str | None) -> str:
@@ -120,9 +125,11 @@ class RunConfig:
             self.profile = "demo" if self.dataset.lower() == "demo" else "official"
         if self.profile not in PROFILES:
             raise EatbenchError(f"--profile {self.profile!r}: must be one of {', '.join(PROFILES)}")
-        if self.variant is not None:
-            # "full" is the method itself: `ablate full` and `run --method eatface` share one series.
-            self.variant = None if canonical_variant(self.variant) == "full" else canonical_variant(self.variant)
+        if self.variant is not None and (self.from_folder is None or _registered(self.method)):
+            from eatbench.methods.registry import resolve_variant
+
+            # The default variant is the method itself: `ablate full` and `run --method eatface` share one series.
+            self.variant = resolve_variant(self.method, self.variant)
         if self.root is not None:
             self.root = Path(self.root).expanduser().resolve()
         self.videos_dir = Path(self.videos_dir) if self.videos_dir else eatbench_home() / "videos"
@@ -170,32 +177,20 @@ class RunSummary:
 # ------------------------------------------------------------------------------------------ resolution
 
 
+def _registered(name: str) -> bool:
+    from eatbench.methods.registry import method_names
+
+    return name.lower() in {n.lower() for n in method_names()}
+
+
 def resolve_method(
     name: str, variant: str | None = None, weights: Path | None = None, from_folder: Path | None = None
 ) -> Method:
-    """A method instance from the registry.
-
-    ``variant`` selects an EAT-Face ablation: a method registered as ``<name>-<variant>`` when one
-    exists, else the method constructed with ``variant=``. ``weights`` is passed as ``weights=``;
-    ``from_folder`` builds the ingest method that scores videos made elsewhere.
-    """
+    """A method instance from the registry (kept for eatbench/report; see
+    :func:`eatbench.methods.registry.resolve_method`)."""
     from eatbench.methods import registry
 
-    if from_folder is not None:
-        return registry.get_method(name, from_folder=from_folder)
-    options: dict[str, Any] = {} if weights is None else {"weights": weights}
-    if variant is None:
-        return registry.get_method(name, **options)
-    combined = f"{name}-{variant}".lower()
-    if combined in [n.lower() for n in registry.method_names()]:
-        return registry.get_method(combined, **options)
-    registry.get_method(name, **options)  # an unknown method name fails here, with suggestions
-    try:
-        return registry.get_method(name, variant=variant, **options)
-    except EatbenchError as err:
-        if "takes no option 'variant'" in str(err):
-            raise EatbenchError(f"--method {name}: has no variants (asked for {variant!r})") from None
-        raise
+    return registry.resolve_method(name, variant, weights=weights, from_folder=from_folder)
 
 
 def resolve_metrics(names: tuple[str, ...] | None, profile: str) -> list[Metric]:
@@ -315,7 +310,7 @@ def video_key(
     """The generated video's cache key (the identity clip counts when it is not the clip itself)."""
     fields = {
         "method": method.name,
-        "variant": getattr(method, "variant", None),
+        "variant": method.variant,
         "version": method.version,
         "weights": weights_hash,
         "dataset": dataset,
@@ -378,9 +373,9 @@ class Runner:
         # Unknown names fail before anything is generated.
         if self.method is None:
             self.method = resolve_method(cfg.method, cfg.variant, cfg.weights, cfg.from_folder)
-        held = getattr(self.method, "variant", None)
-        if cfg.variant is None and held is not None and canonical_variant(held) != "full":
-            cfg.variant = held  # `--weights DIR` holds an ablation variant: the series is that variant's
+        if cfg.variant is None:
+            # `--weights DIR` holding an ablation variant, or `--method eatface-w/o-eve`: that variant's series.
+            cfg.variant = self.method.series_variant
         if self.metrics is None:
             self.metrics = resolve_metrics(cfg.metrics, cfg.profile or "official")
         if self.clips is None:
