@@ -23,7 +23,7 @@ def ablate(
     """Run an EAT-Face ablation variant and score it (Emo-Acc by default)."""
     from eatbench.commands.run import execute
     from eatbench.metrics.registry import parse_metric_list
-    from eatbench.runner import RunConfig
+    from eatbench.run import RunConfig
 
     cfg = RunConfig(
         method=method,

@@ -11,7 +11,7 @@ import runner_fakes as fakes
 from eatbench.errors import EatbenchError
 from eatbench.io import read_video
 from eatbench.methods.registry import resolve_variant
-from eatbench.runner import RunConfig, Runner, series_label
+from eatbench.run import RunConfig, Runner, series_label
 from eatbench.store import ResultsStore
 
 
@@ -166,7 +166,7 @@ def test_every_clip_is_generated_from_its_actors_neutral_face(tmp_path, corpus):
     for c in runner.clips:
         assert method.identities[c.clip_id] == (neutral if c.actor == "A00" else c.clip_id)
     # the identity is part of the video key: the same clip from another face is another video
-    from eatbench.runner import video_key
+    from eatbench.run import video_key
 
     assert video_key(method, "w", "fake", clips[0], "angry", 0, clips[1]) != video_key(
         method, "w", "fake", clips[0], "angry", 0, clips[0]
