@@ -29,12 +29,14 @@ from typing import Any
 
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError
-from eatbench.runner import VARIANTS, RunConfig, Runner, resolve_method, series_label
+from eatbench.methods.registry import method_class, resolve_method
+from eatbench.run import RunConfig, Runner, series_label
 from eatbench.store import ResultsStore
 
 log = logging.getLogger(__name__)
 
 ABLATION_METRICS = ("emo-acc",)  # Table IV's measured column
+MODEL = "eatface"  # the paper's model: its condition embeddings draw Figs. 5 and 7, its stills show the emotions
 
 
 @dataclass
@@ -60,21 +62,18 @@ class ReproduceReport:
 
 
 def plan(methods: list[str] | None) -> list[tuple[str, str | None]]:
-    """(method, variant) pairs: the named methods (default: every registered one), plus the EAT-Face
-    ablation variants whenever ``eatface`` is among them."""
-    from eatbench.methods.registry import method_names
+    """(method, variant) pairs: the named methods (default: every registered one), each followed by the
+    variants it declares besides its default (EAT-Face's ablations). A name that already names a variant
+    (``eatface-w/o-eve``) runs as given. An unknown name raises here, before anything runs.
+    """
+    from eatbench.methods.registry import method_class, method_names, resolve_variant
 
-    names = method_names() if methods is None else methods
-    # A variant registered under its own name (eatface-w/o-eve) is the same series as (eatface, w/o-EVE):
-    # run it once, as the variant.
-    aliases = {f"{n}-{v}".lower() for n in names if n.lower() == "eatface" for v in VARIANTS if v != "full"}
     out: list[tuple[str, str | None]] = []
-    for n in names:
-        if n.lower() in aliases:
-            continue
+    for n in method_names() if methods is None else methods:
+        cls = method_class(n)
         out.append((n, None))
-        if n.lower() == "eatface":
-            out += [(n, v) for v in VARIANTS if v != "full"]
+        if resolve_variant(n, None) is None:
+            out += [(n, v) for v in cls.variants if v != cls.default_variant]
     return out
 
 
@@ -124,8 +123,6 @@ def reproduce(
             )
             s = run(cfg)
         except EatbenchError as err:
-            if methods is not None and "unknown method" in str(err):
-                raise
             report.outcomes.append(Outcome(label, False, str(err)))
             continue
         report.outcomes.append(Outcome(label, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds))
@@ -148,7 +145,7 @@ def reproduce(
             report.files.append(path)
 
     # 3. Figures: each drawn when its inputs exist, else listed with the reason.
-    with_eatface = any(name.lower() == "eatface" for name, _ in series)
+    with_eatface = any(method_class(name) is method_class(MODEL) for name, _ in series)
     _figures(report, db, dataset, root, embeddings, limit, with_eatface)
     if with_eatface:
         _stills(report, dataset, root, seed)

@@ -41,9 +41,9 @@ def emotion_stills(
     from eatbench.io import read_video
     from eatbench.methods.base import GenerationInput
     from eatbench.methods.contract import run_method
+    from eatbench.methods.registry import resolve_method
     from eatbench.preprocess.prepare import prepare_clip
     from eatbench.report.figures import pyplot, save_figure
-    from eatbench.runner import resolve_method
 
     # 1. The method and the clip.
     t0 = time.perf_counter()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from eatbench.report import paper
-from eatbench.store import ResultsStore
+from eatbench.store import ResultsStore, SeriesRecord
 
 
 @dataclass
@@ -54,7 +54,7 @@ class SeriesResult:
         self.data = self.data or self.dataset
 
 
-def data_used(series: dict[str, Any]) -> str:
+def data_used(series: SeriesRecord) -> str:
     """The dataset a series' clips came from, which a table labels its block with and compares to the paper.
 
     The runner records it (``clip_dataset``); for a series stored before it did, a MEAD series whose
@@ -62,44 +62,43 @@ def data_used(series: dict[str, Any]) -> str:
     """
     from eatbench.datasets.mead import DEMO_MANIFEST
 
-    cfg = series["config"]
+    cfg = series.config
     if cfg.get("clip_dataset"):
         return str(cfg["clip_dataset"]).lower()
     root = cfg.get("root")
-    if series["dataset"].lower() == "mead" and root and (Path(root) / DEMO_MANIFEST).is_file():
+    if series.dataset.lower() == "mead" and root and (Path(root) / DEMO_MANIFEST).is_file():
         return "demo"
-    return series["dataset"].lower()
+    return series.dataset.lower()
 
 
 def collect(store: ResultsStore, dataset: str) -> list[SeriesResult]:
     """The most recent series of each label on ``dataset`` that has results, oldest label first."""
-    latest: dict[str, dict[str, Any]] = {}
+    latest: dict[str, SeriesRecord] = {}
     for s in store.list_series(dataset):  # ordered by update time
-        if store.get_pooled(s["series"]) or store.get_unavailable(s["series"]):
-            latest[s["label"]] = s
+        if store.get_pooled(s.series) or store.get_unavailable(s.series):
+            latest[s.label] = s
     t1_names = list(paper.published_table1("mead"))
     out = []
     for s in latest.values():
-        cfg = s["config"]
         metrics = {
-            name: Measured(p["value"], p["protocol"], p["n_clips"], p["n_expected"], p["n_failed"], extra=p["extra"])
-            for name, p in store.get_pooled(s["series"]).items()
+            name: Measured(p.value, p.protocol, p.n_clips, p.n_expected, p.n_failed, extra=p.extra)
+            for name, p in store.get_pooled(s.series).items()
         }
-        for name, reason in store.get_unavailable(s["series"]).items():
+        for name, reason in store.get_unavailable(s.series).items():
             metrics.setdefault(name, Measured(None, reason=reason))
-        display = cfg.get("display") or paper.paper_name(s["method"], t1_names) or s["method"]
-        if s["variant"]:
-            display = f"{display} ({s['variant']})"
+        display = s.config.get("display") or paper.paper_name(s.method, t1_names) or s.method
+        if s.variant:
+            display = f"{display} ({s.variant})"
         out.append(
             SeriesResult(
-                s["label"],
-                s["method"],
-                s["variant"],
-                s["dataset"],
-                s["profile"],
-                cfg.get("kind", "method"),
+                s.label,
+                s.method,
+                s.variant,
+                s.dataset,
+                s.profile,
+                s.config.get("kind", "method"),
                 display,
-                bool(cfg.get("emotion_controlled")),
+                bool(s.config.get("emotion_controlled")),
                 metrics,
                 data_used(s),
             )

@@ -16,6 +16,7 @@ from eatbench.report.tables.base import PaperTable, TableRequest, arrow, metric_
 from eatbench.report.tables.gather import SeriesResult, delta, fmt, rank
 from eatbench.report.tables.model import Cell, Row, Table
 from eatbench.report.tables.notes import Footnotes, provenance_notes
+from eatbench.run.config import series_label
 
 METHOD = "eatface"  # the paper's Table IV ablates EAT-Face
 METRIC = "emo-acc"
@@ -23,10 +24,11 @@ TENDENCY = "tend"  # the user-study question of the Tend. column
 
 
 def ablation_order() -> list[str | None]:
-    """The ablation variants, then None for the full model ("Ours")."""
-    from eatbench.runner import VARIANTS
+    """The variants EAT-Face declares, in its order, then None for the full model ("Ours")."""
+    from eatbench.methods.registry import method_class
 
-    return [v for v in VARIANTS if v != "full"] + [None]
+    cls = method_class(METHOD)
+    return [v for v in cls.variants if v != cls.default_variant] + [None]
 
 
 @dataclass
@@ -78,8 +80,7 @@ class Table4(PaperTable):
             checks = pub[name]["components"] if name else {}
             r = data.results.get(variant)
             acc_cell, acc = footnotes.cell(r.metrics.get(METRIC) if r else None, 2, who=variant or "Ours")
-            label = f"{METHOD}[{variant}]" if variant else METHOD
-            t = data.tendency.get((label.lower(),))
+            t = data.tendency.get((series_label(METHOD, variant).lower(),))
             tend_cell = (
                 Cell("n/a", marks=footnotes.na("no tendency votes imported")) if t is None else Cell(f"{t.mean:.2f}")
             )
