@@ -17,9 +17,11 @@ def table(
     store: Path | None = typer.Option(None, "--store", help="Results database."),
 ) -> None:
     """Print or write Table NUMBER."""
-    from eatbench.report.tables import build_table, render
+    from eatbench.report.tables import build_table, check_format, get_table, render
     from eatbench.store import ResultsStore, default_store_path
 
+    get_table(number)  # an unknown number or format fails before anything is read
+    check_format(fmt)
     datasets = [d.strip() for d in dataset.split(",") if d.strip()]
     db = None
     if store is not None or default_store_path().is_file():

@@ -27,7 +27,7 @@ import importlib
 from eatbench.report.tables.base import TABLES, PaperTable, TableRequest, build_table, get_table, table_numbers
 from eatbench.report.tables.gather import Measured, SeriesResult, collect
 from eatbench.report.tables.model import Cell, Format, Row, Table
-from eatbench.report.tables.render import render, to_latex, to_markdown
+from eatbench.report.tables.render import check_format, render, to_latex, to_markdown
 
 TABLE_MODULES = ("table1", "table2", "table3", "table4")  # importing a module registers its table
 for _module in TABLE_MODULES:
@@ -44,6 +44,7 @@ __all__ = [
     "Table",
     "TableRequest",
     "build_table",
+    "check_format",
     "collect",
     "get_table",
     "render",

@@ -20,13 +20,16 @@ LATEX_PACKAGES = {  # package -> what of it the tables use
 }
 
 
+def check_format(fmt: str) -> Format:
+    """``fmt`` when it is a format the tables render to; else one line naming them."""
+    if fmt not in ("markdown", "latex"):
+        raise EatbenchError(f"--format {fmt!r}: must be latex or markdown")
+    return fmt  # type: ignore[return-value]
+
+
 def render(table: Table, fmt: Format | str) -> str:
     """``table`` in ``fmt`` (``markdown`` or ``latex``)."""
-    if fmt == "markdown":
-        return to_markdown(table)
-    if fmt == "latex":
-        return to_latex(table)
-    raise EatbenchError(f"--format {fmt!r}: must be latex or markdown")
+    return to_markdown(table) if check_format(fmt) == "markdown" else to_latex(table)
 
 
 def to_markdown(table: Table) -> str:
