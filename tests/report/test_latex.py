@@ -98,7 +98,7 @@ def test_every_table_compiles_and_numbers_its_caption_once(store, tmp_path, fill
         lot = _compile(path).read_text()
         # LaTeX numbers the caption itself: "Table 1: Quantitative ...", never "Table 1: Table I: ..."
         entry = next(ln for ln in lot.splitlines() if "numberline" in ln)
-        assert "Table" not in entry and table.title[1:8] in entry, entry
+        assert "Table" not in entry and table.caption[1:8] in entry, entry
 
 
 def test_code_spans_become_texttt():

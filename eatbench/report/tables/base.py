@@ -1,7 +1,7 @@
 """The table registry: a paper table is one class in one file, built in three steps (gather -> lay out -> notes).
 
 A table subclasses :class:`PaperTable`, sets its ``number`` (the paper's numbering; registering it) and
-``title``, and implements the three steps; :meth:`PaperTable.build` runs them and the renderers of
+``caption``, and implements the three steps; :meth:`PaperTable.build` runs them and the renderers of
 :mod:`eatbench.report.tables.render` print the result as Markdown or LaTeX. The modules listed in
 :data:`eatbench.report.tables.TABLE_MODULES` are imported for their registrations. A column that shows
 a metric takes its title and its direction (↑/↓) from the metric class (``display``,
@@ -60,23 +60,23 @@ class TableRequest:
 
 
 class PaperTable(ABC):
-    """Base class of every table. Subclasses set ``number`` and ``title`` and implement the three steps.
+    """Base class of every table. Subclasses set ``number`` and ``caption`` and implement the three steps.
 
     Attributes:
         number: the paper's table number; the registry key (``eatbench table NUMBER``).
-        title: the caption without its "Table I:" prefix.
+        caption: the caption without its "Table I:" prefix.
         summary: a few words for the index of a reproduction (``results/<dataset>/README.md``).
         datasets: ``"many"`` (one block per dataset), ``"one"`` or ``"none"`` (e.g. a user study).
     """
 
     number: ClassVar[int]
-    title: ClassVar[str]
+    caption: ClassVar[str]
     summary: ClassVar[str]
     datasets: ClassVar[Literal["many", "one", "none"]] = "one"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        missing = [a for a in ("number", "title", "summary") if not hasattr(cls, a)]
+        missing = [a for a in ("number", "caption", "summary") if not hasattr(cls, a)]
         if missing:
             raise TypeError(f"table class {cls.__name__} lacks required attribute(s): {', '.join(missing)}")
         TABLES.register(str(cls.number))(cls)

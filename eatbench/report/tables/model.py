@@ -6,7 +6,7 @@ so the Markdown and the LaTeX of one table always say the same thing.
 Example:
     >>> t = Table(1, "quantitative comparison", ["PSNR↑"])
     >>> t.rows.append(Row("EAT-Face", [Cell("32.6131", rank=1)]))
-    >>> t.caption
+    >>> t.title
     'Table I: quantitative comparison'
 """
 
@@ -44,13 +44,13 @@ class Table:
 
     Attributes:
         number: the paper's table number (1 is Table I).
-        title: the caption's text, without the "Table I:" prefix (the renderers add it once).
+        caption: the caption's text, without the "Table I:" prefix (LaTeX numbers its captions itself).
         columns: column titles after the label column, arrows included.
         groups: (group title, span) over ``columns``; an empty title leaves its columns ungrouped.
     """
 
     number: int
-    title: str
+    caption: str
     columns: list[str]
     groups: list[tuple[str, int]] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
@@ -63,6 +63,6 @@ class Table:
         return f"Table {ROMAN[self.number - 1] if 0 < self.number <= len(ROMAN) else self.number}"
 
     @property
-    def caption(self) -> str:
-        """``Table I: quantitative comparison with other methods``."""
-        return f"{self.name}: {self.title}"
+    def title(self) -> str:
+        """``Table I: quantitative comparison with other methods``: the heading Markdown and HTML print."""
+        return f"{self.name}: {self.caption}"

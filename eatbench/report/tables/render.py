@@ -3,7 +3,7 @@
 Markdown: a group header row, the column titles, **best**, <u>second</u>, notes as a list.
 LaTeX: a ``table*`` float with booktabs rules, ``\\textbf`` best, ``\\underline`` second, notes in
 ``\\footnotesize`` below the tabular. The file starts with a comment naming the packages it needs
-(:data:`LATEX_PACKAGES`); the caption is the table's title only, so the document numbers it once
+(:data:`LATEX_PACKAGES`); the caption has no "Table I:" of its own, so the document numbers it once
 (``\\label{tab:eatbench-table1}`` lets the text refer to it); `code` in notes becomes ``\\texttt``.
 """
 
@@ -35,7 +35,7 @@ def render(table: Table, fmt: Format | str) -> str:
 def to_markdown(table: Table) -> str:
     """GitHub Markdown: a group header row, the column titles, **best**, <u>second</u>."""
     ncol = len(table.columns) + 1
-    lines = [f"**{table.caption}**", ""]
+    lines = [f"**{table.title}**", ""]
     if table.groups and any(g for g, _ in table.groups):
         head = [""]
         for g, span in table.groups:
@@ -119,13 +119,13 @@ def to_latex(table: Table) -> str:
     """A booktabs ``table*`` environment, \\textbf best, \\underline second; see the module docstring."""
     ncol = len(table.columns) + 1
     needs = "; ".join(rf"\usepackage{{{p}}} ({what})" for p, what in LATEX_PACKAGES.items())
-    title = table.title[:1].upper() + table.title[1:]
+    caption = table.caption[:1].upper() + table.caption[1:]
     lines = [
         f"% {table.name} of the EAT-Face paper, written by eatbench (`eatbench table {table.number} --format latex`).",
         f"% Needs in the preamble: {needs}.",
         r"\begin{table*}[t]",
         r"\centering",
-        rf"\caption{{{tex(title)}}}\label{{tab:eatbench-table{table.number}}}",
+        rf"\caption{{{tex(caption)}}}\label{{tab:eatbench-table{table.number}}}",
         r"\begin{tabular}{l" + "c" * (ncol - 1) + "}",
         r"\toprule",
     ]

@@ -46,7 +46,7 @@ class Block:
 
 class Table1(PaperTable):
     number = 1
-    title = "quantitative comparison with other methods"
+    caption = "quantitative comparison with other methods"
     summary = "Quantitative comparison"
     datasets = "many"
 
@@ -66,7 +66,7 @@ class Table1(PaperTable):
 
     def lay_out(self, blocks: list[Block], footnotes: Footnotes) -> Table:
         columns = [(key, *metric_column(key)) for key in METRICS]  # (key, title, higher is better)
-        table = Table(self.number, self.title, ["w/Emo."] + [f"{title}{arrow(hib)}" for _, title, hib in columns])
+        table = Table(self.number, self.caption, ["w/Emo."] + [f"{title}{arrow(hib)}" for _, title, hib in columns])
         groups = paper.load_paper()["table1"]["groups"]
         table.groups = [("", 1)]
         for _, title, _ in columns:

@@ -37,7 +37,7 @@ class Table2Data:
 
 class Table2(PaperTable):
     number = 2
-    title = "quantitative evaluation of emotion control (Emo-Acc, %)"
+    caption = "quantitative evaluation of emotion control (Emo-Acc, %)"
     summary = "Emo-Acc per emotion"
 
     def gather(self, request: TableRequest) -> Table2Data:
@@ -54,7 +54,7 @@ class Table2(PaperTable):
     def lay_out(self, data: Table2Data, footnotes: Footnotes) -> Table:
         results, pub, main = data.results, data.published, data.main
         _, hib = metric_column(METRIC)
-        table = Table(self.number, self.title, [f"{r.display}{arrow(hib)}" for r in results], label_title="Emotion")
+        table = Table(self.number, self.caption, [f"{r.display}{arrow(hib)}" for r in results], label_title="Emotion")
         with_delta = bool(pub) and data.comparable
         if pub:
             table.columns += [f"{paper.table2_method()} (paper)"] + (["Δ"] if with_delta else [])

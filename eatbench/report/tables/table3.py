@@ -27,7 +27,7 @@ class Table3Data:
 
 class Table3(PaperTable):
     number = 3
-    title = "user study among different methods"
+    caption = "user study among different methods"
     summary = "User study"
     datasets = "none"
 
@@ -39,7 +39,7 @@ class Table3(PaperTable):
     def lay_out(self, data: Table3Data, footnotes: Footnotes) -> Table:
         stats, pub = data.stats, data.published
         titles = [study.QUESTIONS[q][0] for q in QUESTIONS]
-        table = Table(self.number, self.title, [f"{t}{arrow(True)}" for t in titles] + ["Participants"])
+        table = Table(self.number, self.caption, [f"{t}{arrow(True)}" for t in titles] + ["Participants"])
         methods = sorted({m for m, _ in stats}, key=paper_order)
         measured: dict[str, list[float | None]] = {}
         names = list(pub) or list(paper.published_table3())

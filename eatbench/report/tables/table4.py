@@ -52,7 +52,7 @@ class Table4Data:
 
 class Table4(PaperTable):
     number = 4
-    title = "ablation study on emotion-related modules"
+    caption = "ablation study on emotion-related modules"
     summary = "Ablation"
 
     def gather(self, request: TableRequest) -> Table4Data:
@@ -68,7 +68,7 @@ class Table4(PaperTable):
         tend_title = study.QUESTIONS[TENDENCY][0]
         table = Table(
             self.number,
-            self.title,
+            self.caption,
             [*comps, f"{acc_title}{arrow(acc_hib)}", f"{tend_title}{arrow(True)}"],
             groups=[("Components", len(comps)), ("Metrics", 2)],
         )
