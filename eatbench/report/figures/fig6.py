@@ -79,5 +79,5 @@ class Fig6(PaperFigure):
     def draw(self, request: FigureRequest) -> Drawn:
         ratings = request.store.list_ratings() if request.store is not None else []
         r = fig6_user_study(ratings, request.out / self.stem, request.method)
-        summary = ", ".join(f"{q} avg {v:.3f}" for q, v in r["average"].items())
+        summary = "averages: " + ", ".join(f"{q} {v:.3f}" for q, v in r["average"].items())
         return Drawn(r.pop("paths"), summary, r)
