@@ -399,14 +399,14 @@ def _index_page(env, store, views, datasets, figures, tmp: Path, cfg: HtmlReport
     labels = {s.key: f"{s.label} on {s.dataset}" for v in views for s in v.series}
     runs = [
         {
-            "id": r["id"],
-            "series": labels.get(r["series"], r["series"][:12]),
-            "status": r["status"],
-            "git": r["git_commit"][:12],
-            "command": r["command"],
+            "id": r.id,
+            "series": labels.get(r.series, r.series[:12]),
+            "status": r.shown_status,
+            "git": r.git_commit[:12],
+            "command": r.command,
         }
         for r in store.list_runs()
-        if r["series"] in labels
+        if r.series in labels
     ]
     summary = []
     for v in views:
