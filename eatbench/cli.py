@@ -68,7 +68,7 @@ def main(args: list[str] | None = None) -> None:
     documented in :mod:`eatbench.errors`.
     """
     try:
-        code = app(args=args, standalone_mode=False)
+        code = app(args=args, prog_name="eatbench", standalone_mode=False)
     except EatbenchError as err:
         _fail(err.exit_code, str(err))
     except KeyboardInterrupt:

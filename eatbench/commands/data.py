@@ -37,12 +37,16 @@ def _progress():
 def demo(
     root: Path | None = typer.Option(None, help="Where to write the corpus (default $EATBENCH_HOME/demo/MEAD)."),
     seed: int = typer.Option(0, help="Random seed; the same seed gives byte-identical frames and audio."),
+    actors: str | None = typer.Option(None, help="Comma-separated actor ids (default the eight demo actors)."),
+    emotions: str | None = typer.Option(None, help="Comma-separated MEAD emotion words (default all eight)."),
+    sentences: int | None = typer.Option(None, help="Sentences per actor and emotion (default 8)."),
 ) -> None:
     """Write the deterministic synthetic talking-face corpus in MEAD's on-disk layout."""
     from eatbench.datasets.demo import generate_corpus
     from eatbench.paths import demo_root
 
     root = root or demo_root()
+    listed = lambda text: None if text is None else [v.strip() for v in text.split(",")]  # noqa: E731
     t0 = time.perf_counter()
     with _progress() as progress:
         task = progress.add_task("demo corpus", total=None)
@@ -50,7 +54,9 @@ def demo(
         def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        generate_corpus(root, seed=seed, progress=report)
+        generate_corpus(
+            root, seed=seed, actors=listed(actors), emotions=listed(emotions), sentences=sentences, progress=report
+        )
     typer.echo(f"demo corpus at {root} ({time.perf_counter() - t0:.1f} s)")
 
 
