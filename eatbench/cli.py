@@ -13,6 +13,7 @@ from typing import NoReturn
 
 import typer
 
+from eatbench.click_errors import click_kind, usage_line
 from eatbench.commands import (
     ablate,
     data,
@@ -28,7 +29,6 @@ from eatbench.commands import (
     train,
     weights,
 )
-from eatbench.click_errors import click_kind, usage_line
 from eatbench.errors import EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_USAGE, EatbenchError, EnvironmentFault
 
 app = typer.Typer(

@@ -14,6 +14,7 @@ truncated file that decodes as part of a video.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
@@ -22,6 +23,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from eatbench.errors import EnvironmentFault
+
+# Faults of the file system being written to, whichever file the error names.
+_WRITE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
 def _folder_setting(var: str, path: Path) -> Path:
@@ -120,9 +124,17 @@ def atomic_path(final: str | os.PathLike, suffix: str | None = None) -> Iterator
             os.fsync(f.fileno())
         os.replace(tmp_path, final)
     except OSError as err:
-        # Errors about the file being written (or about no file: a failed write()) are the
-        # destination's; an error about another file (an input read inside the block) stays as it is.
-        if err.filename in (None, str(tmp_path), str(final), str(final.parent)) or tmp_path is None:
+        # A write fault, or an error about the file being written (or about no file: a failed
+        # write()), is the destination's; an error about another file (an input read inside the
+        # block) stays as it is.
+        ours = {str(tmp_path), str(final), str(final.parent)}
+        if (
+            tmp_path is None
+            or err.errno in _WRITE_FAULTS
+            or err.filename is None
+            or str(err.filename) in ours
+            or str(getattr(err, "filename2", None)) in ours
+        ):
             raise EnvironmentFault.from_os_error(err, final) from err
         raise
     finally:

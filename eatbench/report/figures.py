@@ -27,6 +27,7 @@ import numpy as np
 
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError, InputError
+from eatbench.paths import atomic_path
 
 TAU = 0.2  # the temperature of EVE's contrastive loss (Eqs. 8-10), used for the Fig. 7 softmax
 
@@ -45,7 +46,10 @@ def _save(fig, out_stem: Path) -> list[Path]:
     paths = []
     for ext in ("png", "pdf"):
         path = out_stem.with_suffix(f".{ext}")
-        fig.savefig(path, dpi=200, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
+        with atomic_path(path) as tmp:  # nothing half-written (issue 12.5)
+            fig.savefig(
+                tmp, format=ext, dpi=200, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None
+            )
         paths.append(path)
     _pyplot().close(fig)
     return paths
