@@ -66,7 +66,15 @@ def load_npz(path: str | Path, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"--embeddings {path}: no such file")
-    with np.load(path, allow_pickle=False) as data:
+    import zipfile
+
+    if not zipfile.is_zipfile(path):  # an .npz is a zip archive of .npy arrays
+        raise InputError(f"--embeddings {path}: not an .npz file (write one with numpy.savez)")
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
+        raise InputError(f"--embeddings {path}: a corrupt .npz file ({' '.join(str(err).split())})") from None
+    with data:
         missing = [k for k in keys if k not in data]
         if missing:
             raise InputError(
