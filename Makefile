@@ -58,7 +58,7 @@ lock:
 	$(LOCK_VENV)/bin/ruff check .
 	$(LOCK_VENV)/bin/python -m pytest -q -x
 	{ echo "# The exact versions \`make lock\` ran the whole suite with ($$(date -u +%F), Python $$($(LOCK_VENV)/bin/python -c 'import platform; print(platform.python_version())')). Refresh with \`make lock\`."; \
-	  $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable | grep -v '^#' | LC_ALL=C sort -f; } > constraints.txt
+	  $(LOCK_VENV)/bin/python -m pip freeze --all --exclude-editable | grep -vE '^(#|pip==)' | LC_ALL=C sort -f; } > constraints.txt
 	rm -rf $(LOCK_VENV)
 	@echo "constraints.txt refreshed; run \`make venv\` to install it"
 
