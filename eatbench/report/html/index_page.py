@@ -41,8 +41,9 @@ def figure_cards(store, tmp: Path, folder: Path | None) -> list[dict[str, str]]:
             try:
                 r = figures.fig6_user_study(store.list_ratings(), tmp / "figures" / "fig6_user_study")
                 (tmp / "figures" / "fig6_user_study.pdf").unlink(missing_ok=True)
-                note = f"{r['participants']} participants; " + ", ".join(
-                    f"{q} avg {v:.2f}" for q, v in r["average"].items()
+                ci = r["intervals"]
+                note = f"{r['participants']} participants; averages (95% bootstrap CI): " + ", ".join(
+                    f"{q} {v:.2f} [{ci[q][0]:.2f}, {ci[q][1]:.2f}]" for q, v in r["average"].items()
                 )
                 out.append({"name": name, "file": f"figures/{file}", "note": note})
             except EatbenchError as err:
