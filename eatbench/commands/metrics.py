@@ -100,7 +100,8 @@ def compute(
 ) -> None:
     """Score generated videos; a metric that cannot run shows n/a, its reason once on stderr, and exit code 1.
 
-    Exit codes: 0 every requested metric has a value; 1 some metric is n/a (reasons on stderr, one line each);
+    Exit codes: 0 every requested metric has a value; 1 some metric is n/a (each reason once on stderr, one line
+    starting ``n/a:``);
     2 a usage or input error (nothing scored).
     """
     from eatbench.clip import EMOTIONS
@@ -132,9 +133,11 @@ def compute(
         _print_table(report, gen, ref, profile)
     reasons = report.reasons()
     for reason, displays in reasons.items():
-        typer.echo(f"error: {', '.join(displays)}: {reason}", err=True)
+        typer.echo(f"n/a: {', '.join(displays)}: {reason}", err=True)  # not "error:": the others were scored
     if reasons:
-        raise SystemExit(1)
+        from eatbench.errors import EXIT_CHECK_FAILED
+
+        raise SystemExit(EXIT_CHECK_FAILED)
 
 
 def _print_json(report, gen: Path, ref: Path | None, source: Path | None, profile: str) -> None:

@@ -49,7 +49,7 @@ def test_missing_weights_exit_1_and_each_reason_once_on_one_line(clip, capsys, m
     code, out, err = run_cli(args, capsys, monkeypatch)
     assert code == 1
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: LSE-D, LSE-C: syncnet_v2.model")  # one reason, once
+    assert len(lines) == 1 and lines[0].startswith("n/a: LSE-D, LSE-C: syncnet_v2.model")  # one reason, once
     assert out.count("syncnet_v2.model") == (2 if as_json else 0)  # the JSON rows keep it, the table says n/a
     if as_json:
         rows = {r["metric"]: r for r in json.loads(out)["metrics"]}
@@ -151,6 +151,4 @@ def test_lse_on_silent_audio_is_na_with_generates_reason(tmp_path, make_frames, 
     code, out, err = run_cli(args, capsys, monkeypatch)
     rows = json.loads(out)["metrics"]
     assert code == 1 and all(r["value"] is None and "the audio is silent" in r["error"] for r in rows)
-    assert err.count("the audio is silent") == 1 and err.startswith(
-        "error: LSE-D, LSE-C: gen audio: the audio is silent"
-    )
+    assert err.count("the audio is silent") == 1 and err.startswith("n/a: LSE-D, LSE-C: gen audio: the audio is silent")
