@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 # The EAT-Face ablation variants of Table IV, in the paper's order (Ours last).
 VARIANTS: tuple[str, ...] = ("w/o-EVE", "w/o-FEC", "w/o-Emo", "full")
-PROFILES: tuple[str, ...] = ("official", "demo")
+PROFILES: tuple[str, ...] = ("official", "demo", "portable")
 
 
 def canonical_variant(variant: str) -> str:
@@ -202,7 +202,7 @@ def resolve_metrics(names: tuple[str, ...] | None, profile: str) -> list[Metric]
     """Metric instances for ``names`` (None: every registered metric), each with the judge profile."""
     from eatbench.metrics import registry
 
-    keys = registry.parse_metric_list(",".join(names) if names is not None else None)
+    keys = registry.parse_metric_list(",".join(names) if names is not None else None, profile)  # type: ignore[arg-type]
     return [registry.get_metric(k)(profile=profile) for k in keys]
 
 
