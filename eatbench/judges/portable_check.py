@@ -79,9 +79,9 @@ def crop_around(image: np.ndarray, box: np.ndarray, size: int = CROP_SIZE, scale
     return cv2.warpAffine(image, m, (size, size), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
 
 
-def real_faces(limit: int | None = None) -> list[tuple[str, str, np.ndarray]]:
-    """``(person, source, 256×256 crop)`` for every face dlib finds (upsampled once) in :func:`face_sources`,
-    left to right within a picture; at most ``limit`` faces."""
+def real_faces(pictures: tuple[str, ...] | None = None) -> list[tuple[str, str, np.ndarray]]:
+    """``(person, source, 256×256 crop)`` for every face dlib finds (upsampled once) in the pictures of
+    :func:`face_sources` (``pictures``: only those labels), left to right within a picture."""
     from eatbench.judges.dlib_face import DlibFace, dlib_judge
 
     judge = dlib_judge()
@@ -89,6 +89,8 @@ def real_faces(limit: int | None = None) -> list[tuple[str, str, np.ndarray]]:
     finder.detector, finder.upsample = judge.detector, 1
     out = []
     for label, source, image in face_sources():
+        if pictures is not None and label not in pictures:
+            continue
         rects, scores, _ = finder.detector.run(image, 1, 0.0)
         # A picture of one person: its best face; the group photo: every face with a positive score.
         keep = [int(np.argmax(scores))] if label != "t1" else [i for i, s in enumerate(scores) if s > 0]
@@ -96,7 +98,7 @@ def real_faces(limit: int | None = None) -> list[tuple[str, str, np.ndarray]]:
         for k, box in enumerate(boxes):
             person = label if len(boxes) == 1 else f"{label}-person{k + 1}"
             out.append((person, source, crop_around(image, np.array(box))))
-    return out[:limit]
+    return out
 
 
 def _jpeg(img: np.ndarray, quality: int) -> np.ndarray:

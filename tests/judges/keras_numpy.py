@@ -28,13 +28,17 @@ def _pads(n: int, k: int, stride: int, padding: str) -> tuple[int, int, int]:
 
 def _windows(x: np.ndarray, k: tuple[int, int], stride: tuple[int, int], padding: str, fill: float):
     """Yield ``(i, j, patch)`` for every kernel offset: ``patch[n, oy, ox, c] = x_padded[n, oy*s+i, ox*s+j, c]``."""
-    n, h, w, c = x.shape
+    _n, h, w, _c = x.shape
     top, bottom, oh = _pads(h, k[0], stride[0], padding)
     left, right, ow = _pads(w, k[1], stride[1], padding)
     xp = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=fill)
     for i in range(k[0]):
         for j in range(k[1]):
-            yield i, j, xp[:, i : i + stride[0] * (oh - 1) + 1 : stride[0], j : j + stride[1] * (ow - 1) + 1 : stride[1]]
+            yield (
+                i,
+                j,
+                xp[:, i : i + stride[0] * (oh - 1) + 1 : stride[0], j : j + stride[1] * (ow - 1) + 1 : stride[1]],
+            )
 
 
 def _conv(x, kernel, stride, padding):  # kernel (kh, kw, cin, cout)
