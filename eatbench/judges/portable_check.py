@@ -50,6 +50,12 @@ def _package_file(package: str, relative: str) -> Path:
     return folder / relative
 
 
+def _version(distribution: str) -> str:
+    from importlib.metadata import version
+
+    return version(distribution)
+
+
 def _rgb(path: Path) -> np.ndarray:
     import cv2
 
@@ -182,7 +188,8 @@ def identity_separation(
     same = np.array([people[idx[a]] == people[idx[b]] for a, b in zip(i, j, strict=True)])
     pos, neg = sims[same], sims[~same]
     return {
-        "judge": "dlib_face_recognition_resnet_model_v1 + shape_predictor_5 (CSIM-portable's pipeline)",
+        "judge": f"dlib_face_recognition_resnet_model_v1 + shape_predictor_5 (face-recognition-models "
+        f"{_version('face-recognition-models')}, dlib-bin {_version('dlib-bin')}; CSIM-portable's pipeline)",
         "people": sorted(set(people)),
         "transforms": names,
         "images": len(images),
@@ -216,7 +223,7 @@ def emotion_of_faces(faces: list[tuple[str, str, np.ndarray]]) -> dict[str, Any]
         rows[person] = {"source": source, "top": FER_CLASSES[int(p.argmax())]} | {
             c: round(float(v), 4) for c, v in zip(FER_CLASSES, p, strict=True)
         }
-    return {"judge": "fer 25.10.3 emotion_model.hdf5 (torch re-implementation)", "faces": rows}
+    return {"judge": f"fer {_version('fer')} emotion_model.hdf5 (torch re-implementation)", "faces": rows}
 
 
 def sample_speech() -> tuple[np.ndarray, list[tuple[float, float]]]:
@@ -274,9 +281,9 @@ def vad_check() -> dict[str, Any]:
             segs = speech_segments(colored_noise(kind, 10.0, level, seed=len(noise)), SAMPLE_RATE)
             noise[f"{kind}@{level}dBFS"] = round(sum(b - a for a, b in segs), 3)
     return {
-        "judge": "silero-vad 6.2.3 silero_vad.onnx, get_speech_timestamps defaults",
+        "judge": f"silero-vad {_version('silero-vad')} silero_vad.onnx, get_speech_timestamps defaults",
         "speech": {
-            "file": "pyannote.audio 4.0.7 wheel: pyannote/audio/sample/sample.wav (+ sample.rttm)",
+            "file": f"pyannote.audio {_version('pyannote.audio')} wheel: pyannote/audio/sample/sample.wav (+ sample.rttm)",
             "seconds": seconds,
             "reference_speech_seconds": round(float(ref.sum()) * 0.01, 2),
             "found_speech_seconds": round(float(hyp.sum()) * 0.01, 2),
