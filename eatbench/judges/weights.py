@@ -257,6 +257,7 @@ _ENTRIES: tuple[WeightsEntry, ...] = (
         used_by=("emo-acc",),
         locations=("weights",),
         obtain="`eatbench train emotion-judge --dataset mead`",
+        licence="made by you from MEAD's frames: MEAD's own terms apply",
     ),
     WeightsEntry(
         name="syncnet",
