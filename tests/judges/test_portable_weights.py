@@ -15,4 +15,4 @@ def test_every_portable_file_is_installed_verified_and_licensed():
         assert row["verified"].startswith("ok"), row
         assert e.licence and ("MIT" in e.licence or "public domain" in e.licence)
     assert all(e.licence for e in w.entries(None))  # every file of every profile says its licence
-    assert not any("68" in e.filename for e in w.entries(None))
+    assert not any("68_face_landmarks" in e.filename for e in w.entries(None))
