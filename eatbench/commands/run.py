@@ -14,7 +14,7 @@ import typer
 
 
 def execute(config: Any, quiet: bool = False) -> Any:
-    """Run ``config`` (a :class:`eatbench.runner.RunConfig`) with a progress bar; print the summary."""
+    """Run ``config`` (a :class:`eatbench.run.RunConfig`) with a progress bar; print the summary."""
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import (
@@ -28,7 +28,7 @@ def execute(config: Any, quiet: bool = False) -> Any:
     )
     from rich.text import Text
 
-    from eatbench.runner import Runner, shard_info
+    from eatbench.run import Runner, shard_info
 
     class RateColumn(ProgressColumn):
         def render(self, task) -> Text:
@@ -96,7 +96,7 @@ def print_summary(summary: Any, console: Any) -> None:
 
 
 def _config(**kw: Any) -> Any:
-    from eatbench.runner import RunConfig
+    from eatbench.run import RunConfig
 
     metrics = kw.pop("metrics")
     if metrics is not None:
@@ -115,7 +115,9 @@ def run(
     seed: int = typer.Option(0, "--seed", help="Generation seed (part of every cache key)."),
     metrics: str | None = typer.Option(None, "--metrics", help="Comma-separated metric names (default: all)."),
     emotion: str | None = typer.Option(None, "--emotion", help="Target emotion for every clip (default: the clip's)."),
-    profile: str | None = typer.Option(None, "--profile", help="Judge profile: official or demo (default by dataset)."),
+    profile: str | None = typer.Option(
+        None, "--profile", help="Judge profile: official, demo or portable (default by dataset)."
+    ),
     variant: str | None = typer.Option(None, "--variant", help="EAT-Face variant: full, w/o-EVE, w/o-FEC, w/o-Emo."),
     weights: Path | None = typer.Option(None, "--weights", help="The method's weights folder."),
     from_folder: Path | None = typer.Option(None, "--from-folder", help="Score videos made elsewhere (ingest mode)."),
