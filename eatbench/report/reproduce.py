@@ -30,6 +30,7 @@ from typing import Any
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError
 from eatbench.methods.registry import method_class, resolve_method
+from eatbench.paths import atomic_write_text
 from eatbench.run import RunConfig, Runner, series_label
 from eatbench.store import ResultsStore
 
@@ -141,7 +142,7 @@ def reproduce(
         table = build_table(number, db, [dataset.lower()], True, compare_to)
         for ext, render in (("md", to_markdown), ("tex", to_latex)):
             path = out / f"table{number}.{ext}"
-            path.write_text(render(table))
+            atomic_write_text(path, render(table))
             report.files.append(path)
 
     # 3. Figures: each drawn when its inputs exist, else listed with the reason.
@@ -293,9 +294,10 @@ def _write_index(report: ReproduceReport, dataset: str, command: str, profile: s
         )
     lines += ["", f"Total time: {report.seconds:.1f} s."]
     path = out / "README.md"
-    path.write_text("\n".join(lines) + "\n")
+    atomic_write_text(path, "\n".join(lines) + "\n")
     report.files.append(path)
-    (out / "reproduce.json").write_text(
+    atomic_write_text(
+        out / "reproduce.json",
         json.dumps(
             {
                 "dataset": dataset,
@@ -307,5 +309,5 @@ def _write_index(report: ReproduceReport, dataset: str, command: str, profile: s
             },
             indent=1,
         )
-        + "\n"
+        + "\n",
     )

@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 
 from eatbench.errors import InputError
+from eatbench.paths import atomic_path
 from eatbench.registry import Registry
 from eatbench.store import ResultsStore
 
@@ -120,7 +121,10 @@ def save_figure(fig, out_stem: Path) -> list[Path]:
     paths = []
     for ext in ("png", "pdf"):
         path = out_stem.with_suffix(f".{ext}")
-        fig.savefig(path, dpi=200, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None)
+        with atomic_path(path) as tmp:  # nothing half-written (issue 12.5)
+            fig.savefig(
+                tmp, format=ext, dpi=200, bbox_inches="tight", metadata={"CreationDate": None} if ext == "pdf" else None
+            )
         paths.append(path)
     pyplot().close(fig)
     return paths
@@ -138,7 +142,15 @@ def load_npz(path: str | Path, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"--embeddings {path}: no such file")
-    with np.load(path, allow_pickle=False) as data:
+    import zipfile
+
+    if not zipfile.is_zipfile(path):  # an .npz is a zip archive of .npy arrays
+        raise InputError(f"--embeddings {path}: not an .npz file (write one with numpy.savez)")
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as err:
+        raise InputError(f"--embeddings {path}: a corrupt .npz file ({' '.join(str(err).split())})") from None
+    with data:
         missing = [k for k in keys if k not in data]
         if missing:
             raise InputError(

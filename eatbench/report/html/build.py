@@ -146,7 +146,7 @@ def build_report(cfg: HtmlReportConfig) -> HtmlReport:
         (tmp / MARKER).write_text("written by `eatbench report html`; the whole folder is replaced on each run\n")
         shutil.copytree(HERE / "assets", tmp / "assets")
         env = _env()
-        from eatbench.runner import git_commit
+        from eatbench.run import git_commit
 
         common = {
             "nav_datasets": [{"name": v.name, "file": _page_name(v.name)} for v in views],
