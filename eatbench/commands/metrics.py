@@ -72,7 +72,8 @@ def list_metrics(
 
     table = Table(title=f"metrics (judge profile: {profile})")
     for col in ("key", "name", "", "needs", "profiles", "protocol", "weights"):
-        table.add_column(col, overflow="fold")
+        # "none needed" on one line even in an 80-column terminal (the other columns fold).
+        table.add_column(col, overflow="fold", min_width=11 if col == "weights" else None)
     for r in rows:
         arrow = f"→{r['ideal']:g}" if r["ideal"] is not None else "↑" if r["higher_is_better"] else "↓"
         table.add_row(
