@@ -20,6 +20,7 @@ def talking() -> np.ndarray:
     return rt.talking_frames("grace-hopper", rt.speech((6.5, 8.5)))
 
 
+@pytest.mark.slow
 def test_identity_is_high_for_the_same_person_and_lower_for_others(talking):
     faces = rt.faces()
     same = compute_metrics(Sample(gen=talking, source=faces["grace-hopper"]), "csim-portable", "portable")

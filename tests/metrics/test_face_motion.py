@@ -39,6 +39,7 @@ def scores() -> dict[str, dict]:
     return out
 
 
+@pytest.mark.slow
 def test_blink_rate_counts_the_blinks_made(scores):
     assert scores["truth"]["blink-rate"].state["blinks_gt"] == 2
     assert scores["truth"]["blink-rate"].value == 1.0
@@ -47,6 +48,7 @@ def test_blink_rate_counts_the_blinks_made(scores):
     assert BlinkRate().details(scores["truth"]["blink-rate"].state)["blinks_per_min_gt"] == pytest.approx(40.0)
 
 
+@pytest.mark.slow
 def test_head_motion_follows_the_sway(scores):
     assert scores["truth"]["head-motion"].value == 1.0
     assert scores["frozen"]["head-motion"].value == 0.0  # identical frames, identical landmarks
