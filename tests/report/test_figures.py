@@ -69,6 +69,8 @@ def test_fig6_bars_from_ratings(tmp_path):
     assert out["means"]["tend"] == {"happy": 50.0, "sad": 100.0}
     assert out["average"]["tend"] == pytest.approx(200 / 3) and out["average"]["nat"] == 6.0
     assert out["participants"] == 2
+    # resampling participants: p1 twice (100 %), p1 and p2 (2 of 3 votes), p2 twice (0 %); nat: p2 alone
+    assert out["intervals"]["tend"] == (0.0, 100.0) and out["intervals"]["nat"] == (6.0, 6.0)
     with pytest.raises(EatbenchError, match="no ratings for method 'emogen'"):
         figures.fig6_user_study(parse_ratings_csv(csv), tmp_path / "x", method="emogen")
 

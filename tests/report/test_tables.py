@@ -181,6 +181,9 @@ def test_table3_and_table4_from_ratings(store):
     assert _row(md4, "w/o-EVE") == ["✓", "✗", "✓", "✓", "<u>25.00</u>", "**100.00**"]
     assert _row(md4, "w/o-FEC")[4:] == ["—", "n/a<sup>a</sup>"]
     assert "(a) n/a: no tendency votes imported" in md4
+    # eatface: p1 voted yes, p2 no -> resampled means 0, 50, 100 with a quarter of the draws at each end
+    assert "Tend. of Ours: 2 participant(s), 2 votes, 95% bootstrap CI [0.00, 100.00]." in md4
+    assert "Tend. of w/o-EVE: 1 participant(s), 1 votes, 95% bootstrap CI [100.00, 100.00]." in md4
 
 
 def test_empty_store_tables_say_what_to_run(store):

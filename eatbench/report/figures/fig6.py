@@ -60,12 +60,16 @@ def fig6_user_study(ratings: list[dict[str, Any]], out_stem: str | Path, method:
         ax.set_xticks(range(len(emotions)), emotions, rotation=45, ha="right", fontsize=7)
         ax.set_ylim(0, 100 if q == "tend" else 10)
     participants = len({r["participant"] for r in mine})
+    from eatbench.report.study import bootstrap_ci
+
+    intervals = {q: bootstrap_ci([r for r in mine if r["question"] == q]) for q, _ in FIG6_QUESTIONS if (q,) in avg}
     fig.suptitle(f"User study on {method} ({participants} participants)", fontsize=10)
     paths = save_figure(fig, Path(out_stem))
     return {
         "means": {q: {e: per[(q, e)].mean for e in emotions if (q, e) in per} for q, _ in FIG6_QUESTIONS},
         "average": {q: avg[(q,)].mean for q, _ in FIG6_QUESTIONS if (q,) in avg},
         "participants": participants,
+        "intervals": intervals,  # question -> 95% percentile bootstrap CI of the average (participants resampled)
         "paths": paths,
     }
 
@@ -79,5 +83,8 @@ class Fig6(PaperFigure):
     def draw(self, request: FigureRequest) -> Drawn:
         ratings = request.store.list_ratings() if request.store is not None else []
         r = fig6_user_study(ratings, request.out / self.stem, request.method)
-        summary = "averages: " + ", ".join(f"{q} {v:.3f}" for q, v in r["average"].items())
+        ci = r["intervals"]
+        summary = f"{r['participants']} participants; averages (95% bootstrap CI): " + ", ".join(
+            f"{q} {v:.3f} [{ci[q][0]:.2f}, {ci[q][1]:.2f}]" for q, v in r["average"].items()
+        )
         return Drawn(r.pop("paths"), summary, r)

@@ -8,7 +8,7 @@ a Δ row per variant where the clips come from the paper's dataset (MEAD).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from eatbench.report import paper, study
@@ -38,6 +38,7 @@ class Table4Data:
     tendency: dict[tuple, study.Stat]  # (series label,) -> tendency votes
     published: dict[str, dict[str, Any]]
     order: list[str | None]
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)  # series label -> Tend. 95% CI
 
     @property
     def data(self) -> str:
@@ -60,7 +61,12 @@ class Table4(PaperTable):
         results = {r.variant: r for r in request.series(request.dataset) if paper.normalise(r.method) == method}
         ratings = request.ratings((TENDENCY,))
         pub = paper.published_table4() if request.published else {}
-        return Table4Data(request.dataset, results, study.summarize(ratings, by=("method",)), pub, ablation_order())
+        intervals = {
+            label: study.bootstrap_ci([r for r in ratings if r["method"].lower() == label])
+            for label in sorted({r["method"].lower() for r in ratings})
+        }
+        tendency = study.summarize(ratings, by=("method",))
+        return Table4Data(request.dataset, results, tendency, pub, ablation_order(), intervals)
 
     def lay_out(self, data: Table4Data, footnotes: Footnotes) -> Table:
         comps = paper.load_paper()["table4"]["components"]
@@ -114,6 +120,14 @@ class Table4(PaperTable):
             "Emo-Acc in % of generated frames; Tend. = % of user-study votes that saw the target emotion "
             f"({votes} votes)."
         )
+        for variant in data.order:  # participants and a 95% percentile bootstrap CI (participants resampled)
+            label = series_label(METHOD, variant).lower()
+            t, ci = data.tendency.get((label,)), data.intervals.get(label)
+            if t is not None and ci is not None:
+                out.append(
+                    f"Tend. of {variant or 'Ours'}: {t.participants} participant(s), {t.ratings} votes, "
+                    f"95% bootstrap CI [{ci[0]:.2f}, {ci[1]:.2f}]."
+                )
         out += footnotes.lines()
         if data.published and not data.comparable:
             out.append(f"No Δ: the measured clips come from {data.data}, the paper's from {paper.table_dataset(4)}.")
