@@ -32,6 +32,8 @@ def test_table1_adds_portable_columns_only_when_measured(store):
     assert eat[4] == "**1.2000**" and emo[5] == "**1.0000**"
     assert "Portable judges" in md and "Judge profile: portable — portable judges that pip installs" in md
     assert "→1: a ratio to the ground truth, best at 1" in md
+    tex = tables.to_latex(tables.build_table(1, store, ["demo"], published=False))
+    assert r"MouthDyn$\rightarrow$1" in tex and "→" not in tex  # pdflatex has no glyph for the raw arrow
 
 
 def test_table2_shows_a_portable_series_beside_the_paper_without_a_difference(store):
