@@ -56,7 +56,9 @@ def test_cli_workers_prints_the_same_json(folders, capsys, monkeypatch):
     for workers in ("1", "2"):
         args = ["--gen", str(gen), "--ref", str(gt), "-m", ",".join(METRICS), "--profile", "demo", "--json"]
         monkeypatch.setattr(sys, "argv", ["eatbench", "metrics", "compute", *args, "--workers", workers])
-        main()
+        with pytest.raises(SystemExit) as exit_:
+            main()
+        assert exit_.value.code == 0
         outputs.append(json.loads(capsys.readouterr().out))
     assert outputs[0] == outputs[1]
     assert len(outputs[0]["clips"]) == 3 and all(r["value"] is not None for r in outputs[0]["metrics"])
