@@ -27,6 +27,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 
 from eatbench.errors import EatbenchError, InputError
+from eatbench.judges.functional.similarity import cosine
 from eatbench.metrics.base import METRICS, Metric, Needs, Profile, Sample
 
 Pairing = Literal["source", "gt"]
@@ -56,12 +57,6 @@ def embed_frames(judge: Any, frames: np.ndarray, lmks: np.ndarray) -> tuple[np.n
     out = np.zeros((len(frames), emb.shape[1]), np.float32)
     out[ok] = emb
     return out, ok
-
-
-def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise ``a·b / (‖a‖‖b‖)`` in float64 (insightface ``compute_sim``)."""
-    a, b = a.astype(np.float64), b.astype(np.float64)
-    return (a * b).sum(-1) / (np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1))
 
 
 @METRICS.register("csim")
