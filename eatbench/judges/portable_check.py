@@ -167,7 +167,7 @@ def identity_separation(
     """Embed every face and its transformed copies with the CSIM-portable judge; separation of same- and
     different-person cosine similarities (see the module docstring)."""
     from eatbench.judges.dlib_face import dlib_judge
-    from eatbench.metrics.csim import cosine
+    from eatbench.judges.functional.similarity import cosine
 
     judge = dlib_judge()
     names = list(TRANSFORMS) if transforms is None else transforms

@@ -126,6 +126,10 @@ class Metric(ABC):
     def value(self, state: dict[str, Any]) -> float:
         """The reported number for a (merged) state."""
 
+    def no_value_reason(self, state: dict[str, Any]) -> str:
+        """Why a (merged) state gives no value (its :meth:`value` is NaN), in one line, for an n/a."""
+        return "no frame of the clips could be scored"
+
     def details(self, state: dict[str, Any]) -> dict[str, Any]:
         """Numbers besides the value that a table may show, from a merged state (stored as JSON with the
         series' pooled value). None by default; Emo-Acc gives its per-emotion rows, LSE its offsets."""

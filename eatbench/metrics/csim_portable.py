@@ -35,8 +35,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from eatbench.errors import EatbenchError, InputError
+from eatbench.judges.functional.similarity import cosine
 from eatbench.metrics.base import METRICS, Needs, Profile, Sample
-from eatbench.metrics.csim import cosine
 from eatbench.metrics.portable import PortableMetric, dlib_boxes
 from eatbench.metrics.shared import check_frames
 
