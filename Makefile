@@ -24,6 +24,7 @@ DEMO_CLIPS ?= 16
 demo: $(STAMP)
 	$(BIN)/eatbench data demo
 	$(BIN)/eatbench reproduce --dataset demo --limit $(DEMO_CLIPS) --out results/demo
+	$(BIN)/eatbench report html --dataset demo --out results/demo/html --figures results/demo --screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

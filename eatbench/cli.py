@@ -19,6 +19,7 @@ from eatbench.commands import (
     generate,
     methods,
     metrics,
+    report,
     reproduce,
     results,
     run,
@@ -49,6 +50,7 @@ app.command("reproduce")(reproduce.reproduce)
 app.add_typer(train.app, name="train")
 app.add_typer(results.app, name="results")
 app.add_typer(study.app, name="study")
+app.add_typer(report.app, name="report")
 
 
 @app.callback()

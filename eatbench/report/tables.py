@@ -435,6 +435,16 @@ def table3(store: ResultsStore, published: bool = True) -> Table:
         if n_all
         else "No ratings imported: measured rows are empty. Import them with `eatbench study import RATINGS.csv`."
     )
+    for m in methods:  # 95% percentile bootstrap intervals, participants resampled (2000 draws, seed 0)
+        cis = []
+        for q, t in zip(TABLE3_QUESTIONS, titles, strict=True):
+            mine = [r for r in rows if r["question"] == q and r["method"].lower() == m]
+            if mine:
+                lo, hi = study.bootstrap_ci(mine)
+                cis.append(f"{t} [{lo:.2f}, {hi:.2f}]")
+        if cis:
+            name = paper.paper_name(m, list(pub) or list(paper.published_table3())) or m
+            table.notes.append(f"{name}: 95% bootstrap CI over participants: " + ", ".join(cis) + ".")
     return table
 
 
