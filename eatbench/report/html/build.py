@@ -146,7 +146,7 @@ def build_report(cfg: HtmlReportConfig) -> HtmlReport:
         (tmp / MARKER).write_text("written by `eatbench report html`; the whole folder is replaced on each run\n")
         shutil.copytree(HERE / "assets", tmp / "assets")
         env = _env()
-        from eatbench.runner import git_commit
+        from eatbench.run import git_commit
 
         common = {
             "nav_datasets": [{"name": v.name, "file": _page_name(v.name)} for v in views],
@@ -399,14 +399,14 @@ def _index_page(env, store, views, datasets, figures, tmp: Path, cfg: HtmlReport
     labels = {s.key: f"{s.label} on {s.dataset}" for v in views for s in v.series}
     runs = [
         {
-            "id": r["id"],
-            "series": labels.get(r["series"], r["series"][:12]),
-            "status": r["status"],
-            "git": r["git_commit"][:12],
-            "command": r["command"],
+            "id": r.id,
+            "series": labels.get(r.series, r.series[:12]),
+            "status": r.shown_status,
+            "git": r.git_commit[:12],
+            "command": r.command,
         }
         for r in store.list_runs()
-        if r["series"] in labels
+        if r.series in labels
     ]
     summary = []
     for v in views:

@@ -25,7 +25,7 @@ from typing import Any
 
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError
-from eatbench.store import MetricKey, ResultsStore
+from eatbench.store import ResultsStore, SeriesRecord
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,8 @@ def list_datasets(store: ResultsStore) -> list[str]:
     """Datasets with at least one series that has results, in the order they first appear."""
     out: list[str] = []
     for s in store.list_series():
-        if s["dataset"] not in out and (store.get_pooled(s["series"]) or store.get_unavailable(s["series"])):
-            out.append(s["dataset"])
+        if s.dataset not in out and (store.get_pooled(s.series) or store.get_unavailable(s.series)):
+            out.append(s.dataset)
     return out
 
 
@@ -138,10 +138,10 @@ def read_dataset(store: ResultsStore, dataset: str) -> DatasetView:
         EatbenchError: the store holds no results for ``dataset``.
     """
     # 1. The series: the latest of each label that has results (the tables' rule).
-    latest: dict[str, dict[str, Any]] = {}
+    latest: dict[str, SeriesRecord] = {}
     for s in store.list_series(dataset):  # ordered by update time
-        if store.get_pooled(s["series"]) or store.get_unavailable(s["series"]):
-            latest[s["label"]] = s
+        if store.get_pooled(s.series) or store.get_unavailable(s.series):
+            latest[s.label] = s
     if not latest:
         raise EatbenchError(f"no results stored for dataset {dataset!r}; run `eatbench run --dataset {dataset} ...`")
     runs_by_series = _runs(store)
@@ -151,7 +151,7 @@ def read_dataset(store: ResultsStore, dataset: str) -> DatasetView:
     clips: dict[str, ClipView] = {}
     protocols_seen: dict[str, list[str]] = {}
     for s in latest.values():
-        view, series_cells, series_clips = _read_series(store, s, runs_by_series.get(s["series"], []))
+        view, series_cells, series_clips = _read_series(store, s, runs_by_series.get(s.series, []))
         series.append(view)
         for m, proto in view.protocols.items():
             protocols_seen.setdefault(m, []).append(proto)
@@ -175,68 +175,68 @@ def read_dataset(store: ResultsStore, dataset: str) -> DatasetView:
 def _runs(store: ResultsStore) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for r in store.list_runs():
-        out.setdefault(r["series"], []).append(
-            {"id": r["id"], "git_commit": r["git_commit"], "command": r["command"], "status": r["status"]}
+        out.setdefault(r.series, []).append(
+            {"id": r.id, "git_commit": r.git_commit, "command": r.command, "status": r.shown_status}
         )
     return out
 
 
 def _read_series(
-    store: ResultsStore, s: dict[str, Any], runs: list[dict[str, Any]]
+    store: ResultsStore, s: SeriesRecord, runs: list[dict[str, Any]]
 ) -> tuple[SeriesView, list[CellView], list[ClipView]]:
     """One stored series with each clip's video and its values under the pooled value's exact keys."""
-    cfg = s["config"]
-    pooled = store.get_pooled(s["series"])
-    keys = [MetricKey(m, p["protocol"], p["judge_hash"], p["settings"]) for m, p in pooled.items()]
+    cfg = s.config
+    pooled = store.get_pooled(s.series)
+    keys = [p.key for p in pooled.values()]
     view = SeriesView(
-        key=s["series"],
-        label=s["label"],
-        display=cfg.get("display") or s["label"],
-        method=s["method"],
-        variant=s["variant"],
+        key=s.series,
+        label=s.label,
+        display=cfg.get("display") or s.label,
+        method=s.method,
+        variant=s.variant,
         kind=cfg.get("kind", "method"),
-        dataset=s["dataset"],
-        split=s["split"],
-        profile=s["profile"],
-        seed=int(s["seed"]),
+        dataset=s.dataset,
+        split=s.split,
+        profile=s.profile,
+        seed=int(s.seed),
         method_version=str(cfg.get("method_version", "")),
         weights_hash=str(cfg.get("weights_hash", "")),
         root=cfg.get("root"),
-        protocols={m: p["protocol"] for m, p in pooled.items()},
-        pooled={m: p["value"] for m, p in pooled.items()},
-        unavailable=store.get_unavailable(s["series"]),
+        protocols={m: p.protocol for m, p in pooled.items()},
+        pooled={m: p.value for m, p in pooled.items()},
+        unavailable=store.get_unavailable(s.series),
         runs=runs,
     )
     identity = cfg.get("identity") or {}
-    videos = store.get_videos([e["key"] for e in s["clips"]])
+    videos = store.get_videos([e.key for e in s.clips])
     cells, clips = [], []
-    for entry in s["clips"]:
-        cid = entry["clip_id"]
-        actor, emotion = _clip_fields(cid, entry.get("emotion"))
+    for entry in s.clips:
+        cid = entry.clip_id
+        actor, emotion = _clip_fields(cid, entry.emotion)
         clips.append(ClipView(cid, actor, emotion, identity.get(cid, cid)))
-        row = videos.get(entry["key"])
-        cell = CellView(view.label, cid, entry.get("emotion"), "missing")
+        row = videos.get(entry.key)
+        cell = CellView(view.label, cid, entry.emotion, "missing")
         if row is not None:
             cell.status, cell.error, cell.run_id, cell.seconds = (
-                row["status"],
-                row["error"] or "",
-                row["run_id"],
-                row["seconds"],
+                row.status,
+                row.error or "",
+                row.run_id,
+                row.seconds,
             )
-            cell.target_emotion = row["emotion"] or cell.target_emotion
-            if row["status"] == "ok":
-                cell.video_path, cell.video_hash = Path(row["path"]), row["video_hash"]
-                stored = store.get_metric_values(row["video_hash"], keys)
+            cell.target_emotion = row.emotion or cell.target_emotion
+            if row.status == "ok":
+                cell.video_path, cell.video_hash = Path(row.path), row.video_hash
+                stored = store.get_metric_values(row.video_hash, keys)
                 for k in keys:
                     got = stored.get(k.metric)
                     if got is None:
                         cell.metric_errors[k.metric] = "not computed for this clip"
-                    elif got["status"] != "ok":
-                        cell.metric_errors[k.metric] = got["error"] or "failed"
-                    elif got["value"] is None:
+                    elif got.status != "ok":
+                        cell.metric_errors[k.metric] = got.error or "failed"
+                    elif got.value is None:
                         cell.metric_errors[k.metric] = "pooled over the series (no per-clip value)"
                     else:
-                        cell.values[k.metric] = float(got["value"])
+                        cell.values[k.metric] = float(got.value)
         for m, reason in view.unavailable.items():
             cell.metric_errors.setdefault(m, f"n/a: {reason}")
         cells.append(cell)
@@ -252,18 +252,18 @@ def read_run(store: ResultsStore, run_id: int) -> tuple[SeriesView, list[CellVie
     run = store.get_run(run_id)
     if run is None:
         raise EatbenchError(f"run {run_id}: no such run; `eatbench results list` shows them")
-    s = next((x for x in store.list_series() if x["series"] == run["series"]), None)
+    s = next((x for x in store.list_series() if x.series == run.series), None)
     if s is None:
         raise EatbenchError(f"run {run_id}: its series is not in the store")
-    return _read_series(store, s, _runs(store).get(s["series"], []))
+    return _read_series(store, s, _runs(store).get(s.series, []))
 
 
 def latest_series(store: ResultsStore, dataset: str, label: str) -> tuple[SeriesView, list[CellView]] | None:
     """The most recent series called ``label`` on ``dataset`` (e.g. ``ground-truth``), or None."""
-    found = [s for s in store.list_series(dataset) if s["label"] == label]
+    found = [s for s in store.list_series(dataset) if s.label == label]
     if not found:
         return None
-    view, cells, _ = _read_series(store, found[-1], _runs(store).get(found[-1]["series"], []))
+    view, cells, _ = _read_series(store, found[-1], _runs(store).get(found[-1].series, []))
     return view, cells
 
 

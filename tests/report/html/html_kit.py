@@ -19,7 +19,7 @@ METHODS = ("ground-truth", "static-frame", "shifted-audio")
 
 @pytest.fixture(scope="session")
 def html_store(mead, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from eatbench.runner import RunConfig, Runner
+    from eatbench.run import RunConfig, Runner
 
     root, _ = mead
     # One fixed folder: the report and study conftests both register this fixture, and the second

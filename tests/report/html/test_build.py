@@ -42,24 +42,24 @@ def test_grid_values_are_the_stored_per_clip_values(built: Path, html_store: Pat
     # Each cell carries its values as data-m-<metric>; compare with the store, read independently.
     store = ResultsStore(html_store, readonly=True)
     for s in store.list_series("mead"):
-        pooled = store.get_pooled(s["series"])
+        pooled = store.get_pooled(s.series)
         psnr_key = pooled["psnr"]
-        videos = store.get_videos([e["key"] for e in s["clips"]])
+        videos = store.get_videos([e.key for e in s.clips])
         per_clip = []
-        for e in s["clips"]:
+        for e in s.clips:
             rows = [
                 r
                 for r in store.list_metric_values()
-                if r["video_hash"] == videos[e["key"]]["video_hash"]
-                and r["metric"] == "psnr"
-                and r["protocol"] == psnr_key["protocol"]
+                if r.video_hash == videos[e.key].video_hash
+                and r.metric == "psnr"
+                and r.key.protocol == psnr_key.protocol
             ]
             assert len(rows) == 1
-            per_clip.append(rows[0]["value"])
-            cell = view.cell(s["label"], e["clip_id"])
-            assert cell is not None and cell.values["psnr"] == pytest.approx(rows[0]["value"])
+            per_clip.append(rows[0].value)
+            cell = view.cell(s.label, e.clip_id)
+            assert cell is not None and cell.values["psnr"] == pytest.approx(rows[0].value)
         # The table's value is the frame-pooled mean; every clip has the same length here, so it is the mean.
-        assert np.mean(per_clip) == pytest.approx(pooled["psnr"]["value"], rel=1e-9)
+        assert np.mean(per_clip) == pytest.approx(pooled["psnr"].value, rel=1e-9)
     assert len(re.findall(r'<video class="sv"', page)) == 3 * 4
     assert len(re.findall(r"data-m-psnr=", page)) == 3 * 4
 
