@@ -17,11 +17,12 @@ def generate(
     weights: Path | None = typer.Option(None, "--weights", help="Weights folder for methods that take one."),
     variant: str | None = typer.Option(None, "--variant", help="A variant the method declares (eatface: w/o-EVE...)."),
 ) -> None:
-    """Generate a video of IMAGE speaking AUDIO with METHOD. The output location is checked first."""
+    """Generate a video of IMAGE speaking AUDIO with METHOD. The output location is checked first (exit 4
+    when it cannot take the video: a parent that is a file, a read-only folder, a full disk)."""
     import os
     import tempfile
 
-    from eatbench.errors import EatbenchError
+    from eatbench.errors import EatbenchError, EnvironmentFault
     from eatbench.io import frames_for_audio, read_audio, read_video, write_video
     from eatbench.methods.contract import check_writable, run_method
     from eatbench.methods.inputs import GenerationInput, read_speech
@@ -52,7 +53,7 @@ def generate(
             os.replace(lossless.with_suffix(".json"), out.with_suffix(".json"))
             os.replace(staged, out)
     except OSError as err:
-        raise EatbenchError(
+        raise EnvironmentFault(
             f"--out {out}: could not write it ({err.strerror or err}); nothing was left there"
         ) from None
     typer.echo(f"wrote {out}")

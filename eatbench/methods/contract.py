@@ -217,16 +217,18 @@ def check_writable(out_path: Path, n_bytes: int) -> None:
     full disk, or a file-size limit, fails there), and the probe removed.
 
     Raises:
-        EatbenchError: one line naming the path and the reason.
+        EnvironmentFault: one line naming the path and the reason (exit 4).
     """
     import errno
     import tempfile
+
+    from eatbench.errors import EnvironmentFault
 
     parent = out_path.parent
     for p in (parent, *parent.parents):
         if p.exists():
             if not p.is_dir():
-                raise EatbenchError(f"--out {out_path}: {p} is a file, not a folder; nothing was generated")
+                raise EnvironmentFault(f"--out {out_path}: {p} is a file, not a folder; nothing was generated")
             break
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -247,4 +249,4 @@ def check_writable(out_path: Path, n_bytes: int) -> None:
             reason = f"{parent} is not writable ({err.strerror})"
         else:
             reason = f"cannot write in {parent} ({err.strerror or err})"
-        raise EatbenchError(f"--out {out_path}: {reason}; nothing was generated") from None
+        raise EnvironmentFault(f"--out {out_path}: {reason}; nothing was generated") from None

@@ -156,6 +156,7 @@ def series_record(
             "identity": {c.clip_id: identity[c.clip_id].clip_id for c in clips},
             "weights_hash": weights_hash,
             "emotion_controlled": method.emotion_controlled,
+            "clip_dataset": clips[0].dataset,  # the corpus read (demo, for the MEAD adapter on it)
             "kind": getattr(method, "kind", "method"),
             "display": getattr(method, "display", None),
         },

@@ -112,7 +112,7 @@ def test_generate_checks_the_output_location_before_generating(tmp_path: Path) -
         for out, extra, expected in cases:
             res = subprocess.run([sys.executable, "-m", "eatbench", *args, str(out)], capture_output=True,
                                  text=True, env=env, timeout=300, **extra)  # fmt: skip
-            assert res.returncode == 2, (out, res.stderr)
+            assert res.returncode == 4, (out, res.stderr)  # an environment fault
             assert (
                 res.stderr.strip().count("\n") == 0 and expected in res.stderr and "nothing was generated" in res.stderr
             )

@@ -17,6 +17,7 @@ def add_series(
     kind: str = "method",
     emotion_controlled: bool = False,
     profile: str = "demo",
+    config: dict[str, Any] | None = None,
 ) -> str:
     """Store a series whose pooled values are ``metrics`` (value, or (value, n, expected, failed), or a reason)."""
     label = method if variant is None else f"{method}[{variant}]"
@@ -32,7 +33,7 @@ def add_series(
             profile=profile,
             seed=0,
             emotion=None,
-            config={"kind": kind, "emotion_controlled": emotion_controlled},
+            config={"kind": kind, "emotion_controlled": emotion_controlled, **(config or {})},
             clips=(),
         )
     )

@@ -21,7 +21,7 @@ def group2(html_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from eatbench.study.create import StudyConfig, create_study
 
     runs = {r.series: r.id for r in ResultsStore(html_store, readonly=True).list_runs()}
-    series = {s.label: s.series for s in ResultsStore(html_store, readonly=True).list_series()}
+    series = {s["label"]: s["series"] for s in ResultsStore(html_store, readonly=True).list_series()}
     ids = [runs[series["static-frame"]], runs[series["shifted-audio"]]]
     out = tmp_path_factory.mktemp("studies") / "g2"
     create_study(StudyConfig(ids, "group2", out=out, seed=7, store=html_store))

@@ -20,7 +20,6 @@ was. ``out`` must be absent, empty or an earlier report (it holds :data:`MARKER`
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -31,12 +30,15 @@ from typing import Any
 
 from eatbench.errors import EatbenchError, InputError
 from eatbench.report.html import media
+from eatbench.report.html.index_page import figure_cards, index_page
 from eatbench.report.html.view import (
     DatasetView,
     dataset_clips,
     list_datasets,
+    page_name,
     provenance,
     read_dataset,
+    safe_name,
 )
 
 log = logging.getLogger(__name__)
@@ -44,12 +46,6 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 MARKER = ".eatbench-report"
 BUDGET_MB = 12.0  # the demo report (16 clips x 7 series, previews, figures, screenshots) is ~6 MB
-FIGURE_FILES = (
-    ("Fig. 5", "fig5_tsne.png"),
-    ("Fig. 6", "fig6_user_study.png"),
-    ("Fig. 7", "fig7_eve_heatmaps.png"),
-    ("Stills", "stills_eatface.png"),
-)
 
 
 @dataclass
@@ -149,7 +145,7 @@ def build_report(cfg: HtmlReportConfig) -> HtmlReport:
         from eatbench.run import git_commit
 
         common = {
-            "nav_datasets": [{"name": v.name, "file": _page_name(v.name)} for v in views],
+            "nav_datasets": [{"name": v.name, "file": page_name(v.name)} for v in views],
             "git": git_commit()[:12],
             "size": cfg.preview_size,
         }
@@ -158,8 +154,8 @@ def build_report(cfg: HtmlReportConfig) -> HtmlReport:
             _previews(view, tmp, cfg.preview_size, media_files)
             report.pages.append(_dataset_page(env, view, tmp, media_files, common))
             report.pages += _clip_pages(env, view, tmp, media_files, common)
-        figures = _figures(store, tmp, cfg.figures)
-        report.pages.append(_index_page(env, store, views, datasets, figures, tmp, cfg, common))
+        figures = figure_cards(store, tmp, cfg.figures)
+        report.pages.append(index_page(env, store, views, datasets, figures, tmp, cfg, common))
         report.videos = len(media_files)
 
         # 3. The size budget, then the swap.
@@ -185,14 +181,6 @@ def _swap(tmp: Path, out: Path) -> None:
         os.replace(out, old)
     os.replace(tmp, out)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _page_name(dataset: str) -> str:
-    return f"{_safe(dataset)}.html"
-
-
-def _safe(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
 
 
 def _previews(view: DatasetView, tmp: Path, size: int, media_files: dict[str, str]) -> None:
@@ -228,7 +216,7 @@ def _dataset_page(env, view: DatasetView, tmp: Path, media_files: dict[str, str]
         emotions=emotions,
         actors=sorted({c.actor for c in view.clips}),
     )
-    path = tmp / "datasets" / _page_name(view.name)
+    path = tmp / "datasets" / page_name(view.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html)
     return path
@@ -266,7 +254,7 @@ def _clip_pages(env, view: DatasetView, tmp: Path, media_files: dict[str, str], 
             identity = prepared if clip.identity == clip.clip_id else _load(load_prepared, records.get(clip.identity))
         why = reason or "the clip is not in the preprocessing cache (`eatbench data prepare`)"
         if identity is not None:
-            name = f"media/ref-{_safe(clip.identity)}.png"
+            name = f"media/ref-{safe_name(clip.identity)}.png"
             if not (tmp / name).is_file():
                 media.write_bytes(tmp / name, media.png_bytes(identity.reference))
             ctx["reference"], ctx["reference_index"] = name, identity.reference_index
@@ -320,9 +308,9 @@ def _clip_pages(env, view: DatasetView, tmp: Path, media_files: dict[str, str], 
             cells=view.cells,
             metrics=view.metrics,
             media=media_files,
-            dataset_file=_page_name(view.name),
+            dataset_file=page_name(view.name),
         )
-        path = tmp / "clips" / _safe(view.name) / f"{_safe(clip.clip_id)}.html"
+        path = tmp / "clips" / safe_name(view.name) / f"{safe_name(clip.clip_id)}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html)
         pages.append(path)
@@ -349,89 +337,3 @@ def _plot(title: str, curves: dict, duration: float, unit: str, note: str) -> di
     svg = media.curves_svg(curves, duration, unit)
     legend = [(name, media.CURVE_COLORS[i % len(media.CURVE_COLORS)]) for i, name in enumerate(curves)]
     return {"title": title, "svg": _markup(svg), "legend": legend, "note": note}
-
-
-def _figures(store, tmp: Path, folder: Path | None) -> list[dict[str, str]]:
-    """Figures: Fig. 6 drawn from the store's ratings; the others copied from a reproduction folder."""
-    from eatbench.report import figures
-
-    out: list[dict[str, str]] = []
-    missing: dict[str, str] = {}
-    numbers: dict[str, str] = {}
-    if folder is not None and (folder / "reproduce.json").is_file():
-        record = json.loads((folder / "reproduce.json").read_text())
-        missing, numbers = record.get("missing_figures", {}), record.get("figure_numbers", {})
-    (tmp / "figures").mkdir()
-    for name, file in FIGURE_FILES:
-        if name == "Fig. 6":
-            try:
-                r = figures.fig6_user_study(store.list_ratings(), tmp / "figures" / "fig6_user_study")
-                (tmp / "figures" / "fig6_user_study.pdf").unlink(missing_ok=True)
-                note = f"{r['participants']} participants; " + ", ".join(
-                    f"{q} avg {v:.2f}" for q, v in r["average"].items()
-                )
-                out.append({"name": name, "file": f"figures/{file}", "note": note})
-            except EatbenchError as err:
-                out.append({"name": name, "file": "", "note": str(err)})
-            continue
-        if folder is not None and (folder / file).is_file():
-            shutil.copyfile(folder / file, tmp / "figures" / file)
-            out.append({"name": name, "file": f"figures/{file}", "note": numbers.get(name, "")})
-        elif folder is None:
-            out.append({"name": name, "file": "", "note": "pass --figures DIR, the folder `eatbench reproduce` wrote"})
-        else:
-            out.append({"name": name, "file": "", "note": missing.get(name, f"no {file} in {folder.name}/")})
-    return out
-
-
-def _index_page(env, store, views, datasets, figures, tmp: Path, cfg: HtmlReportConfig, common: dict) -> Path:
-    from eatbench.report.html.tables_html import table_html
-    from eatbench.report.tables import build_table
-
-    # The tables as `eatbench table` prints them; a dataset the paper lacks compares with MEAD, as reproduce does.
-    compare_to = None if all(d in ("mead", "crema-d") for d in datasets) else "mead"
-    tables = [table_html(build_table(1, store, datasets, cfg.published, compare_to))]
-    for d in datasets:
-        tables.append(table_html(build_table(2, store, [d], cfg.published)))
-    tables.append(table_html(build_table(3, store, datasets, cfg.published)))
-    for d in datasets:
-        tables.append(table_html(build_table(4, store, [d], cfg.published)))
-    labels = {s.key: f"{s.label} on {s.dataset}" for v in views for s in v.series}
-    runs = [
-        {
-            "id": r.id,
-            "series": labels.get(r.series, r.series[:12]),
-            "status": r.shown_status,
-            "git": r.git_commit[:12],
-            "command": r.command,
-        }
-        for r in store.list_runs()
-        if r.series in labels
-    ]
-    summary = []
-    for v in views:
-        ok = [c for c in v.cells.values() if c.status == "ok"]
-        summary.append(
-            {
-                "name": v.name,
-                "file": _page_name(v.name),
-                "n_clips": len(v.clips),
-                "n_series": len(v.series),
-                "n_videos": len(ok),
-                "n_failed": sum(c.status == "failed" for c in v.cells.values()),
-            }
-        )
-    html = env.get_template("index.html").render(
-        **common,
-        root="",
-        page_kind="index",
-        title="Results",
-        command=cfg.command or "eatbench report html",
-        datasets=summary,
-        tables=tables,
-        figures=figures,
-        runs=runs,
-    )
-    path = tmp / "index.html"
-    path.write_text(html)
-    return path

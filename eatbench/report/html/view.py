@@ -310,3 +310,13 @@ def provenance(series: SeriesView, cell: CellView) -> dict[str, Any]:
 def to_json(obj: Any) -> str:
     """JSON safe to embed in a ``<script type="application/json">`` element."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+
+
+def page_name(dataset: str) -> str:
+    """The file name of a dataset's page."""
+    return f"{safe_name(dataset)}.html"
+
+
+def safe_name(name: str) -> str:
+    """``name`` with every character a file name may not safely hold replaced by ``_``."""
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)

@@ -43,16 +43,12 @@ def test_grid_values_are_the_stored_per_clip_values(built: Path, html_store: Pat
     store = ResultsStore(html_store, readonly=True)
     for s in store.list_series("mead"):
         pooled = store.get_pooled(s.series)
-        psnr_key = pooled["psnr"]
+        psnr_key = pooled["psnr"].key
         videos = store.get_videos([e.key for e in s.clips])
         per_clip = []
         for e in s.clips:
             rows = [
-                r
-                for r in store.list_metric_values()
-                if r.video_hash == videos[e.key].video_hash
-                and r.metric == "psnr"
-                and r.key.protocol == psnr_key.protocol
+                r for r in store.list_metric_values() if r.video_hash == videos[e.key].video_hash and r.key == psnr_key
             ]
             assert len(rows) == 1
             per_clip.append(rows[0].value)
