@@ -106,12 +106,15 @@ def print_summary(summary: Any, console: Any) -> None:
 
 
 def check_failures(summary: Any) -> None:
-    """Exit code 1 (one line on stderr) when the run finished with failed clips."""
+    """Exit code 1 when the run finished with failed clips: like any check that failed (``eatbench.errors``),
+    its report (the summary above, then one line saying how many failed and what reruns do) and no
+    ``error:`` line, which is kept for a command that could not do its work."""
     from eatbench.run import failures_error
 
     err = failures_error(summary)
     if err is not None:
-        raise err
+        typer.echo(f"failed: {err}", err=True)
+        raise typer.Exit(err.exit_code)
 
 
 def _config(**kw: Any) -> Any:
