@@ -35,7 +35,7 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
     console.print(table)
     external = [i for i in infos if i.config]
     if external:
-        from baselines.external import config_file
+        from baselines.config import config_file
 
         console.print(f"\nExternal methods read [bold]{config_file()}[/] (a \\[name] table each) or these env vars:")
         for info in external:
