@@ -10,25 +10,27 @@ import typer
 app = typer.Typer(help="Metrics: list them, or score a generated video against its ground truth.", no_args_is_help=True)
 
 PROFILE_HELP = (
-    "Judge profile: official (published networks, real datasets) or demo (judges trained on the demo corpus)."
+    "Judge profile: official (published networks, real datasets), demo (judges trained on the demo corpus) "
+    "or portable (real pretrained networks that pip installs)."
 )
 
 
 def _check_profile(profile: str) -> str:
     from eatbench.errors import EatbenchError
+    from eatbench.judges.weights import PROFILES
     from eatbench.registry import did_you_mean
 
-    if profile not in ("official", "demo"):
-        raise EatbenchError(
-            f"--profile: unknown judge profile {profile!r}{did_you_mean(profile, ['official', 'demo'])}"
-        )
+    if profile not in PROFILES:
+        raise EatbenchError(f"--profile: unknown judge profile {profile!r}{did_you_mean(profile, list(PROFILES))}")
     return profile
 
 
 def _weights_status(metric: type, profile: str) -> str:
-    """``present``/``missing: FILE`` per weights entry, or ``none needed``."""
+    """``present``/``missing: FILE`` per weights entry, or ``none needed`` (``-`` where ``profile`` lacks it)."""
     if not metric.weights:
         return "none needed"
+    if profile not in metric.provided_by():
+        return "-"
     from eatbench.judges.weights import get_entry
 
     parts = []
@@ -43,7 +45,8 @@ def list_metrics(
     profile: str = typer.Option("official", "--profile", help=PROFILE_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Show every metric: key, direction, inputs, protocol and whether its weights are present."""
+    """Show every metric: key, direction, inputs, protocol, the judge profiles that provide it and whether
+    its weights are present for --profile."""
     from eatbench.metrics.registry import all_metrics
 
     _check_profile(profile)
@@ -52,12 +55,14 @@ def list_metrics(
             "metric": m.name,
             "display": m.display,
             "higher_is_better": m.higher_is_better,
+            "ideal": m.ideal,
             "needs": list(m.needs),
+            "profiles": list(m.provided_by()),
             "protocol": m.protocol,
             "weights": list(m.weights),
             "weights_status": _weights_status(m, profile),
         }
-        for m in all_metrics()
+        for m in all_metrics(None)
     ]
     if as_json:
         typer.echo(json.dumps({"profile": profile, "metrics": rows}, indent=2))
@@ -66,12 +71,19 @@ def list_metrics(
     from rich.table import Table
 
     table = Table(title=f"metrics (judge profile: {profile})")
-    for col in ("key", "name", "", "needs", "protocol", "weights"):
-        table.add_column(col, overflow="fold")
+    for col in ("key", "name", "", "needs", "profiles", "protocol", "weights"):
+        # "none needed" on one line even in an 80-column terminal (the other columns fold).
+        table.add_column(col, overflow="fold", min_width=11 if col == "weights" else None)
     for r in rows:
-        arrow = "↑" if r["higher_is_better"] else "↓"
+        arrow = f"→{r['ideal']:g}" if r["ideal"] is not None else "↑" if r["higher_is_better"] else "↓"
         table.add_row(
-            r["metric"], r["display"], arrow, ", ".join(r["needs"]) or "-", r["protocol"], r["weights_status"]
+            r["metric"],
+            r["display"],
+            arrow,
+            ", ".join(r["needs"]) or "-",
+            ", ".join(r["profiles"]),
+            r["protocol"],
+            r["weights_status"],
         )
     Console().print(table)
 
@@ -120,7 +132,7 @@ def compute(
 
     # 1. Check inputs (names first, so a typo fails before any decoding)
     _check_profile(profile)
-    keys = parse_metric_list(metrics)
+    keys = parse_metric_list(metrics, profile)  # type: ignore[arg-type]
     if emotion is not None and emotion.lower() not in EMOTIONS:
         raise InputError(f"--emotion: unknown emotion {emotion!r}{did_you_mean(emotion, list(EMOTIONS))}")
     instances = [make_metric(k, profile) for k in keys]
@@ -169,7 +181,8 @@ def compute(
     for col in ("metric", "value", "", "protocol"):
         table.add_column(col, overflow="fold")
     for s in scores.values():
-        arrow = "↑" if s.higher_is_better else "↓"
+        ideal = next(m.ideal for m in instances if m.name == s.name)
+        arrow = f"→{ideal:g}" if ideal is not None else "↑" if s.higher_is_better else "↓"
         if s.ok and s.value is not None:
             shown = f"{s.value:.4f}"
             facts = extra.get(s.name, {})
@@ -177,6 +190,8 @@ def compute(
                 shown += f" (judge held-out acc {100 * facts['held_out_accuracy']:.1f}%)"
             if facts.get("offsets"):
                 shown += f" (AV offset {', '.join(facts['offsets'])} frames)"
+            if facts.get("best_lag_counts"):
+                shown += f" (best lag {', '.join(facts['best_lag_counts'])} frames: r {facts['best_lag_r']:.4f})"
         else:
             shown = f"n/a: {s.error}"
         table.add_row(s.display, shown, arrow, s.protocol)

@@ -137,7 +137,9 @@ def run(
     seed: int = typer.Option(0, "--seed", help="Generation seed (part of every cache key)."),
     metrics: str | None = typer.Option(None, "--metrics", help="Comma-separated metric names (default: all)."),
     emotion: str | None = typer.Option(None, "--emotion", help="Target emotion for every clip (default: the clip's)."),
-    profile: str | None = typer.Option(None, "--profile", help="Judge profile: official or demo (default by dataset)."),
+    profile: str | None = typer.Option(
+        None, "--profile", help="Judge profile: official, demo or portable (default by dataset)."
+    ),
     variant: str | None = typer.Option(
         None, "--variant", help="A variant the method declares (eatface: full, w/o-EVE, w/o-FEC, w/o-Emo)."
     ),

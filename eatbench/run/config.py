@@ -11,7 +11,7 @@ from eatbench.errors import EatbenchError
 from eatbench.paths import eatbench_home
 from eatbench.registry import did_you_mean
 
-PROFILES: tuple[str, ...] = ("official", "demo")
+PROFILES: tuple[str, ...] = ("official", "demo", "portable")
 
 
 def series_label(method: str, variant: str | None) -> str:
@@ -23,7 +23,7 @@ def resolve_metrics(names: tuple[str, ...] | None, profile: str) -> list[Any]:
     """Metric instances for ``names`` (None: every registered metric), each with the judge profile."""
     from eatbench.metrics import registry
 
-    keys = registry.parse_metric_list(",".join(names) if names is not None else None)
+    keys = registry.parse_metric_list(",".join(names) if names is not None else None, profile)  # type: ignore[arg-type]
     return [registry.get_metric(k)(profile=profile) for k in keys]
 
 
