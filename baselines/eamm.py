@@ -37,11 +37,10 @@ from typing import ClassVar
 import numpy as np
 
 from baselines.external import ExternalMethod, Job
-from baselines.normalize import resize, to_fps
 from eatbench.clip import EMOTIONS, Clip
 from eatbench.errors import EatbenchError, InputError
 from eatbench.io import Video
-from eatbench.methods.base import METHODS
+from eatbench.methods.normalize import resize, to_fps
 
 CONFIG = "config/MEAD_emo_video_aug_delta_4_crop_random_crop.yaml"
 DEFAULT_POSE = "test/pose/21.npy"
@@ -69,10 +68,10 @@ def mead_root(clip: Clip) -> Path:
     return clip.video.parents[5]
 
 
-@METHODS.register("eamm")
 class EAMM(ExternalMethod):
     name = "eamm"
     version = "1"
+    listing_order = 33
     key = "eamm"
     upstream = "jixinya/EAMM@e176a79"
     entry = "demo.py"

@@ -37,11 +37,10 @@ from typing import ClassVar
 import numpy as np
 
 from baselines.external import ExternalMethod, Job
-from baselines.normalize import cut_to_crop, to_fps
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError
 from eatbench.io import Video
-from eatbench.methods.base import METHODS
+from eatbench.methods.normalize import cut_to_crop, to_fps
 
 EMOGEN_CODES: dict[str, str] = {
     "angry": "ANG",
@@ -77,10 +76,10 @@ def patch_wav2lip(path: Path) -> None:
     path.write_text("".join(lines))
 
 
-@METHODS.register("emogen")
 class EmoGen(ExternalMethod):
     name = "emogen"
     version = "1"
+    listing_order = 34
     key = "emogen"
     upstream = "sahilg06/EmoGen@8172fd1"
     entry = "inference.py"
@@ -116,7 +115,7 @@ class EmoGen(ExternalMethod):
             face = job.write_clip_video(job.source_frames, "face.mp4")
         else:
             face_mode = "still"
-            face = job.write_image(job.full_reference(), "face.png")
+            face = job.write_image(job.use_reference_frame(), "face.png")
         job.details["face"] = face_mode
         ckpt = next(iter(self.extra_required().values()))
         return ["--checkpoint_path", str(ckpt), "--face", face, "--audio", job.write_audio(), "--emotion", code]

@@ -5,8 +5,8 @@ environment (they pin old PyTorch versions, so they never run in ours). Each cal
 
 1. checks the configuration (repository, entry script, checkpoints, python) and fails with one
    line naming the path and the file expected;
-2. gathers the inputs: the clip's prepared reference crop, 16 kHz audio, crop box and source video
-   (or a free image + audio pair);
+2. takes the input resolved by the contract (:class:`~eatbench.methods.inputs.ResolvedInput`: the
+   reference crop x_r, 16 kHz audio, crop box and source video, or a free image + audio pair);
 3. makes an isolated working copy of the repository for this job (small files copied, files over
    :data:`LINK_OVER` bytes and the adapter's ``link_dirs`` symlinked, ``.git`` skipped), because
    several upstream scripts write into their own tree, rewrite their inputs or ignore output flags;
@@ -15,7 +15,7 @@ environment (they pin old PyTorch versions, so they never run in ours). Each cal
 5. runs ``python <launcher> <entry> <args>`` in the copy with a timeout, stdout and stderr in a
    log; the launcher seeds ``random``, ``numpy`` and ``torch`` with the job's seed before running
    the entry script as ``__main__`` (StyleHEAT draws its pose style from an unseeded ``random``);
-6. finds the upstream output by its documented name, normalises it (:mod:`baselines.normalize`),
+6. finds the upstream output by its documented name, normalises it (:mod:`eatbench.methods.normalize`),
    muxes the clip's audio and writes the lossless benchmark video; the log is kept beside it.
 
 Configuration, per method key (``makeittalk``, ``styleheat``, ``iplap``, ``eamm``, ``emogen``):
@@ -41,7 +41,6 @@ import shutil
 import signal
 import subprocess
 import time
-import tomllib
 from abc import abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,22 +48,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from eatbench.errors import EatbenchError, InputError, MissingWeightsError
-from eatbench.io import Audio, Video, frames_for_audio, write_audio
-from eatbench.methods.base import Availability, GenerationInput, Method
+from baselines.config import COMMON_KEYS, ExternalConfig, config_file, env_name
+from eatbench.errors import EatbenchError, MissingWeightsError
+from eatbench.io import Audio, Video, write_audio
+from eatbench.methods.base import Availability, Method
 from eatbench.methods.contract import GenerationFailed, item_name, tail
+from eatbench.methods.inputs import ResolvedInput
 from eatbench.paths import eatbench_home
 
 LINK_OVER = 1 << 20  # files larger than 1 MiB are symlinked into the working copy, not copied
-DEFAULT_TIMEOUT = 3600.0
-COMMON_KEYS: dict[str, str] = {
-    "repo": "checkout of the official repository",
-    "python": "python executable of the method's own environment (default: python on PATH)",
-    "timeout": f"seconds before a job is killed (default {DEFAULT_TIMEOUT:g})",
-    "keep_workdir": "keep each job's working copy for inspection (default false)",
-    "extra_args": "extra command-line arguments appended to the upstream call",
-}
-
 # Runs in the upstream environment (Python >= 3.6): seed every RNG, then run the entry script.
 LAUNCHER = """\
 import os, random, runpy, sys
@@ -89,102 +81,58 @@ runpy.run_path(entry, run_name="__main__")
 """
 
 
-def config_file() -> Path:
-    return Path(os.environ.get("EATBENCH_BASELINES_CONFIG", eatbench_home() / "baselines.toml")).expanduser()
-
-
-def env_name(key: str, field_name: str) -> str:
-    return f"EATBENCH_{key.upper()}_{field_name.upper()}"
-
-
-@dataclass(frozen=True)
-class ExternalConfig:
-    """Where a method's repository and environment are, and how to run a job."""
-
-    key: str
-    repo: Path | None = None
-    python: str = "python"
-    timeout: float = DEFAULT_TIMEOUT
-    keep_workdir: bool = False
-    extra_args: tuple[str, ...] = ()
-    options: dict[str, str] = field(default_factory=dict)  # the adapter's own keys
-    source: str = "defaults"  # where the values came from, for messages
-
-    def __post_init__(self) -> None:
-        if self.timeout <= 0:
-            raise EatbenchError(f"{self.key}.timeout: must be a positive number of seconds, got {self.timeout}")
-
-    @classmethod
-    def load(cls, key: str, option_keys: tuple[str, ...] = ()) -> ExternalConfig:
-        """Read ``[key]`` from the config file, then let ``EATBENCH_<KEY>_<FIELD>`` override it.
-
-        Raises:
-            EatbenchError: the config file is not valid TOML, or a value has the wrong type.
-        """
-        values: dict[str, Any] = {}
-        sources = []
-        path = config_file()
-        if path.is_file():
-            try:
-                table = tomllib.loads(path.read_text()).get(key, {})
-            except tomllib.TOMLDecodeError as err:
-                raise EatbenchError(f"{path}: not valid TOML ({err})") from None
-            if table:
-                values.update(table)
-                sources.append(str(path))
-        for name in (*COMMON_KEYS, *option_keys):
-            env = env_name(key, name)
-            if env in os.environ:
-                values[name] = os.environ[env]
-                sources.append(env)
-        unknown = sorted(set(values) - set(COMMON_KEYS) - set(option_keys))
-        if unknown:
-            from eatbench.registry import did_you_mean
-
-            known = [*COMMON_KEYS, *option_keys]
-            raise EatbenchError(f"[{key}] in {path}: unknown key {unknown[0]!r}{did_you_mean(unknown[0], known)}")
-        try:
-            timeout = float(values.get("timeout", DEFAULT_TIMEOUT))
-        except ValueError:
-            raise EatbenchError(f"{key}.timeout: a number of seconds was expected, got {values['timeout']!r}") from None
-        keep = values.get("keep_workdir", False)
-        if isinstance(keep, str):
-            keep = keep.strip().lower() in ("1", "true", "yes", "on")
-        extra = values.get("extra_args", ())
-        extra = tuple(shlex.split(extra)) if isinstance(extra, str) else tuple(str(a) for a in extra)
-        repo = values.get("repo")
-        return cls(
-            key=key,
-            repo=Path(repo).expanduser() if repo else None,
-            python=str(values.get("python", "python")),
-            timeout=timeout,
-            keep_workdir=bool(keep),
-            extra_args=extra,
-            options={k: str(values[k]) for k in option_keys if k in values},
-            source=", ".join(sources) or "defaults",
-        )
-
-
 @dataclass
 class Job:
-    """One upstream call: its folders, inputs and what normalisation needs."""
+    """One upstream call: its folders, the resolved input and what normalisation needs.
+
+    ``crop_box`` and ``source_frames`` start as the clip's (or the free image's); an adapter that
+    hands over the full reference frame instead (a "still" mode) sets them to that frame's with
+    :meth:`use_reference_frame`, so its output is cut where the face was.
+    """
 
     workdir: Path  # the isolated working copy of the repository (the upstream's CWD)
     log: Path
     seed: int
     emotion: str | None
-    inp: GenerationInput
-    audio: Audio  # the 16 kHz audio that drives generation and is muxed into the output
-    reference: np.ndarray  # (256, 256, 3) uint8 RGB, the benchmark crop of the reference frame
-    n_frames: int  # frames the audio implies
+    resolved: ResolvedInput
     crop_box: np.ndarray | None = None  # (4,) box of the benchmark crop in source pixels
     source_frames: np.ndarray | None = None  # (T, H, W, 3) the source at 25 fps (full frames)
-    reference_index: int = 0
     details: dict[str, Any] = field(default_factory=dict)  # recorded in the sidecar
+
+    @classmethod
+    def of(cls, resolved: ResolvedInput, emotion: str | None, seed: int, workdir: Path, log: Path) -> Job:
+        return cls(workdir, log, seed, emotion, resolved, resolved.crop_box, resolved.source_frames())
+
+    @property
+    def inp(self) -> ResolvedInput:
+        return self.resolved
+
+    @property
+    def audio(self) -> Audio:
+        """The 16 kHz audio that drives generation and is muxed into the output."""
+        return self.resolved.audio
+
+    @property
+    def reference(self) -> np.ndarray:
+        """(256, 256, 3) uint8 RGB: the benchmark crop of the reference frame x_r."""
+        return self.resolved.reference
+
+    @property
+    def n_frames(self) -> int:
+        """Frames the audio implies."""
+        return self.resolved.n_frames
 
     @property
     def indir(self) -> Path:
         return self.workdir / "eatbench_in"
+
+    def use_reference_frame(self) -> np.ndarray:
+        """Switch to the full reference frame (repeated) as the source; return that frame."""
+        frame = self.full_reference()
+        self.source_frames = np.broadcast_to(frame, (self.n_frames, *frame.shape))
+        if self.resolved.identity_crop_box is not None:
+            self.crop_box = self.resolved.identity_crop_box
+        return frame
 
     def write_audio(self, name: str = "speech.wav") -> str:
         """Write the driving audio (16 kHz PCM16 WAV) into ``eatbench_in/``; return its relative path."""
@@ -212,9 +160,7 @@ class Job:
 
     def full_reference(self) -> np.ndarray:
         """The full-resolution reference frame (the source frame the reference crop was cut from)."""
-        if self.source_frames is None:
-            raise EatbenchError("no source frames for this job")
-        return self.source_frames[min(self.reference_index, len(self.source_frames) - 1)]
+        return self.resolved.reference_source_frame()
 
 
 class ExternalMethod(Method):
@@ -250,6 +196,18 @@ class ExternalMethod(Method):
     def map_emotion(self, emotion: str | None) -> str | None:
         """Our emotion in the upstream's vocabulary (None for methods without emotion control)."""
         return None
+
+    upstream_layout: ClassVar[bool] = True
+
+    @classmethod
+    def normalize_upstream(cls, video: Video, inp: ResolvedInput) -> np.ndarray:
+        """``--from-folder --layout upstream``: a video this method's repository wrote elsewhere, from
+        the clip's own source video, normalised as if it had run here (length fitted)."""
+        from eatbench.methods.normalize import fit_length
+
+        job = Job.of(inp, None, 0, Path(), Path("ingest.log"))
+        job.details.update(face="video", template="video")
+        return fit_length(cls.normalize_raw(video, job), inp.n_frames, max_pad=cls.max_pad)
 
     # ----------------------------------------------------------------- configuration checks
     def config_keys(self) -> dict[str, str]:
@@ -319,7 +277,7 @@ class ExternalMethod(Method):
         return {"upstream": self.upstream, "emotion_source": self.emotion_source, **getattr(self, "_details", {})}
 
     # ----------------------------------------------------------------- one job
-    def generate(self, inp: GenerationInput, emotion: str | None, seed: int, out_path: Path) -> Path:
+    def generate(self, inp: ResolvedInput, emotion: str | None, seed: int, out_path: Path) -> Path:
         out_path = Path(out_path)
         label = item_name(inp)
         # 1. Configuration: one line naming the path and the file expected.
@@ -331,7 +289,7 @@ class ExternalMethod(Method):
         root = Path(f"{root}-{hashlib.sha1(f'{label}:{seed}:{out_path}'.encode()).hexdigest()[:8]}")
         workdir = root / "repo"
         working_copy(self.config.repo, workdir, self.link_dirs)
-        job = self._job(inp, emotion, seed, workdir, out_path.with_suffix(".log"))
+        job = Job.of(inp, emotion, seed, workdir, out_path.with_suffix(".log"))
         try:
             # 4. Inputs written into the copy; the upstream command line.
             job.indir.mkdir(parents=True, exist_ok=True)
@@ -344,7 +302,7 @@ class ExternalMethod(Method):
                 frames = self.normalize_raw(read_raw(raw), job)
             except EatbenchError as err:
                 raise GenerationFailed(self.name, label, "contract", f"{raw.name}: {err}") from None
-            from baselines.normalize import fit_length, write_normalized
+            from eatbench.methods.normalize import fit_length, write_normalized
 
             frames = fit_length(frames, job.n_frames, max_pad=self.max_pad)
             self._details = {**job.details, "log": str(job.log), "raw_frames": len(frames)}
@@ -352,54 +310,6 @@ class ExternalMethod(Method):
         finally:
             if not self.config.keep_workdir:
                 shutil.rmtree(root, ignore_errors=True)
-
-    def _job(self, inp: GenerationInput, emotion: str | None, seed: int, workdir: Path, log: Path) -> Job:
-        if inp.clip is not None:
-            from eatbench.io import read_video, resample_fps
-            from eatbench.preprocess.prepare import prepare_clip
-
-            prepared = prepare_clip(inp.clip)
-            source = read_video(inp.clip.video)
-            return Job(
-                workdir=workdir,
-                log=log,
-                seed=seed,
-                emotion=emotion,
-                inp=inp,
-                audio=prepared.audio,
-                reference=prepared.reference,
-                n_frames=frames_for_audio(prepared.audio),
-                crop_box=np.asarray(prepared.crop_box, np.float32),
-                source_frames=resample_fps(source.frames, source.fps, 25.0),
-                reference_index=int(prepared.reference_index),
-            )
-        import cv2
-
-        from eatbench.io import check_speech, read_audio
-        from eatbench.preprocess.crop import crop_face
-
-        if inp.image is None or inp.audio is None:
-            raise InputError("generation input: give a clip, or both an image and an audio file")
-        bgr = cv2.imread(str(inp.image), cv2.IMREAD_COLOR)
-        if bgr is None:
-            raise InputError(f"--image {inp.image}: not a readable image")
-        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-        audio = read_audio(inp.audio)
-        check_speech(audio, inp.audio)
-        crop = crop_face(rgb[None], 25.0, inp.image)
-        n = frames_for_audio(audio)
-        return Job(
-            workdir=workdir,
-            log=log,
-            seed=seed,
-            emotion=emotion,
-            inp=inp,
-            audio=audio,
-            reference=crop.frames[0],
-            n_frames=n,
-            crop_box=crop.box,
-            source_frames=np.broadcast_to(rgb, (n, *rgb.shape)),
-        )
 
     def _run(self, job: Job, args: list[str], label: str) -> None:
         launcher = job.workdir.parent / "eatbench_launch.py"
@@ -448,7 +358,7 @@ def _log_tail(job: Job) -> str:
 
 
 def read_raw(path: Path) -> Video:
-    from baselines.normalize import read_raw as _read
+    from eatbench.methods.normalize import read_raw as _read
 
     return _read(path)
 

@@ -29,18 +29,17 @@ from typing import ClassVar
 import numpy as np
 
 from baselines.external import ExternalMethod, Job
-from baselines.normalize import cut_to_crop, panel, to_fps
 from eatbench.errors import EatbenchError
 from eatbench.io import Video
-from eatbench.methods.base import METHODS
+from eatbench.methods.normalize import cut_to_crop, panel, to_fps
 
 TEMPLATE = "template.mp4"
 
 
-@METHODS.register("iplap")
 class IPLAP(ExternalMethod):
     name = "iplap"
     version = "1"
+    listing_order = 32
     key = "iplap"
     upstream = "Weizhi-Zhong/IP_LAP@9b9dc03"
     entry = "inference_single.py"
@@ -59,7 +58,8 @@ class IPLAP(ExternalMethod):
             frames = job.source_frames
         else:
             template = "still"
-            frames = np.broadcast_to(job.full_reference(), (job.n_frames, *job.full_reference().shape))
+            job.use_reference_frame()
+            frames = job.source_frames
         job.details["template"] = template
         video = job.write_clip_video(frames, TEMPLATE)
         speech = job.write_audio()

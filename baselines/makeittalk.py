@@ -26,18 +26,17 @@ from pathlib import Path
 import numpy as np
 
 from baselines.external import ExternalMethod, Job
-from baselines.normalize import panel, to_fps
 from eatbench.io import Video
-from eatbench.methods.base import METHODS
+from eatbench.methods.normalize import panel, to_fps
 
 FACE = "eatbench_face.jpg"
 SPEECH = "eatbench_speech.wav"
 
 
-@METHODS.register("makeittalk")
 class MakeItTalk(ExternalMethod):
     name = "makeittalk"
     version = "1"
+    listing_order = 30
     key = "makeittalk"
     upstream = "yzhou359/MakeItTalk@fad2fe4"
     entry = "main_end2end.py"

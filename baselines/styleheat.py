@@ -28,17 +28,16 @@ from typing import ClassVar
 import numpy as np
 
 from baselines.external import ExternalMethod, Job
-from baselines.normalize import resize, to_fps
 from eatbench.io import Video
-from eatbench.methods.base import METHODS
+from eatbench.methods.normalize import resize, to_fps
 
 IMAGE = "face.jpg"
 
 
-@METHODS.register("styleheat")
 class StyleHEAT(ExternalMethod):
     name = "styleheat"
     version = "1"
+    listing_order = 31
     key = "styleheat"
     upstream = "OpenTalker/StyleHEAT@9cb0c7c"
     entry = "inference.py"

@@ -42,6 +42,7 @@ class Case:
 FACE = ("--image", "{face}", "--audio", "{speech}")
 GEN = ("generate", "--method", "static-frame")
 COMPUTE = ("metrics", "compute", "--profile", "demo", "--metrics", "psnr,ssim,lse-d")
+RUN = ("run", "--method", "my-method", "--dataset", "mead", "--root", "{mead}", "--split", "all", "--metrics", "psnr")
 
 CASES = [
     # Usage: the command line itself is wrong.
@@ -65,6 +66,11 @@ CASES = [
         EXIT_USAGE,
         "did you mean 'angry'",
     ),
+    # `run` (a-runner): --from-folder declares its layout; a run with failed clips is a check that failed.
+    Case("from-folder-without-layout", (*RUN, "--from-folder", "{empty}"), EXIT_USAGE, "--from-folder needs --layout"),
+    Case("layout-without-folder", (*RUN, "--layout", "raw"), EXIT_USAGE, "--layout raw: only with --from-folder"),
+    Case("zero-workers", (*RUN, "--workers", "0"), EXIT_USAGE, "--workers 0: must be at least 1"),
+    Case("run-with-failed-clips", (*RUN, "--from-folder", "{empty}", "--layout", "cropped"), EXIT_CHECK_FAILED),
     Case("unknown-weights", ("weights", "fetch", "synknet"), EXIT_USAGE, "did you mean 'syncnet'"),
     Case("unknown-profile", ("weights", "list", "--profile", "oficial"), EXIT_USAGE, "did you mean 'official'"),
     Case("unknown-preset", ("train", "tfr", "--preset", "huge"), EXIT_USAGE, "huge"),

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import typer
 
+from eatbench.datasets.registry import dataset_help
+
 
 def ablate(
     variant: str = typer.Argument(..., help="A variant of --method (eatface: w/o-EVE, w/o-FEC, w/o-Emo or full)."),
-    dataset: str = typer.Option(..., "--dataset", "-d", help="demo, mead, crema-d or folder."),
+    dataset: str = typer.Option(..., "--dataset", "-d", help=f"{dataset_help()}."),
     root: Path | None = typer.Option(None, "--root", help="Dataset folder (demo has a default)."),
     split: str = typer.Option("test", "--split", help="train, val, test or all."),
     limit: int | None = typer.Option(None, "--limit", help="Only N clips, spread evenly over emotions and actors."),
@@ -20,8 +22,8 @@ def ablate(
     weights: Path | None = typer.Option(None, "--weights", help="EAT-Face weights folder."),
     method: str = typer.Option("eatface", "--method", help="The model whose variant runs."),
 ) -> None:
-    """Run an EAT-Face ablation variant and score it (Emo-Acc by default)."""
-    from eatbench.commands.run import execute
+    """Run an EAT-Face ablation variant and score it (Emo-Acc by default). Exit codes as `eatbench run`."""
+    from eatbench.commands.run import check_failures, execute
     from eatbench.metrics.registry import parse_metric_list
     from eatbench.run import RunConfig
 
@@ -38,4 +40,4 @@ def ablate(
         weights=weights,
         command="eatbench " + " ".join(sys.argv[1:]),
     )
-    execute(cfg)
+    check_failures(execute(cfg))

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import typer
 
+from eatbench.datasets.registry import dataset_help
+
 app = typer.Typer(help="Datasets: generate the demo corpus, inspect a dataset, preprocess clips.", no_args_is_help=True)
 
-DATASET_HELP = "mead, crema-d, folder, or demo (the generated corpus)"
+DATASET_HELP = f"{dataset_help()} (demo: the generated corpus)"
 
 
 def _progress():

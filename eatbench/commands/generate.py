@@ -1,4 +1,4 @@
-"""`eatbench generate`: one talking-face video from a face image and a speech file."""
+"""`eatbench generate`: one video from a face image and a speech file."""
 
 from __future__ import annotations
 
@@ -15,36 +15,45 @@ def generate(
     emotion: str | None = typer.Option(None, "--emotion", "-e", help="Target emotion (MEAD words)."),
     seed: int = typer.Option(0, "--seed", help="Generation seed."),
     weights: Path | None = typer.Option(None, "--weights", help="Weights folder for methods that take one."),
+    variant: str | None = typer.Option(None, "--variant", help="A variant the method declares (eatface: w/o-EVE...)."),
 ) -> None:
-    """Generate a video of IMAGE speaking AUDIO with METHOD."""
+    """Generate a video of IMAGE speaking AUDIO with METHOD. The output location is checked first (exit 4
+    when it cannot take the video: a parent that is a file, a read-only folder, a full disk)."""
+    import os
     import tempfile
 
-    from eatbench.errors import EatbenchError
-    from eatbench.io import read_audio, read_video, write_video
-    from eatbench.methods.base import GenerationInput
-    from eatbench.methods.registry import get_method, run_method
-    from eatbench.paths import atomic_copy
+    from eatbench.errors import EatbenchError, EnvironmentFault
+    from eatbench.io import frames_for_audio, read_audio, read_video, write_video
+    from eatbench.methods.contract import check_writable, run_method
+    from eatbench.methods.inputs import GenerationInput, read_speech
+    from eatbench.methods.registry import resolve_method
 
+    # 1. Arguments and the output location, before anything is generated.
     suffix = out.suffix.lower()
     if suffix not in (".mkv", ".mp4"):
         raise EatbenchError(f"--out {out}: use .mkv (lossless FFV1) or .mp4 (H.264 preview), got {suffix or 'none'}")
     for flag, path in (("--image", image), ("--audio", audio)):
         if not path.is_file():
             raise EatbenchError(f"{flag} {path}: no such file")
-    options = {} if weights is None else {"weights": weights}
-    m = get_method(method, **options)
+    m = resolve_method(method, variant, weights=weights)
     if not m.emotion_controlled and emotion is not None:
         typer.echo(f"note: {m.name} has no emotion control; --emotion {emotion} is ignored", err=True)
-    with tempfile.TemporaryDirectory(prefix="eatbench-generate-") as tmp:
-        lossless = Path(tmp) / "out.mkv"
-        run_method(m, GenerationInput(image=image, audio=audio), emotion, seed, lossless)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if suffix == ".mkv":
-            atomic_copy(lossless, out)
-        else:
-            video = read_video(lossless)
-            write_video(out, video.frames, video.fps, read_audio(lossless), lossless=False)
-        sidecar = lossless.with_suffix(".json")
-        if sidecar.is_file():
-            atomic_copy(sidecar, out.with_suffix(".json"))
+    n_frames = frames_for_audio(read_speech(audio))
+    check_writable(out, 2 * n_frames * 256 * 256 * 3)  # the lossless file and the output, raw-RGB bound
+    # 2. Generate beside the output (same disk), then move it into place.
+    try:
+        with tempfile.TemporaryDirectory(prefix=".eatbench-generate-", dir=out.parent) as tmp:
+            lossless = Path(tmp) / "out.mkv"
+            run_method(m, GenerationInput(image=image, audio=audio), emotion, seed, lossless)
+            staged = lossless
+            if suffix == ".mp4":
+                video = read_video(lossless)
+                staged = Path(tmp) / "out.mp4"
+                write_video(staged, video.frames, video.fps, read_audio(lossless), lossless=False)
+            os.replace(lossless.with_suffix(".json"), out.with_suffix(".json"))
+            os.replace(staged, out)
+    except OSError as err:
+        raise EnvironmentFault(
+            f"--out {out}: could not write it ({err.strerror or err}); nothing was left there"
+        ) from None
     typer.echo(f"wrote {out}")

@@ -9,7 +9,8 @@ app = typer.Typer(help="Methods: list them, with availability and configuration.
 
 @app.command("list")
 def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
-    """Show every method, whether it can run here (and why not), and its config keys / env vars."""
+    """Show every method (each variant on its row), whether it can run here (and why not), and its
+    config keys / env vars. Imports no model library."""
     import json
 
     from eatbench.methods.registry import list_methods
@@ -23,17 +24,18 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
     from rich.table import Table
 
     table = Table(title="methods")
-    for col in ("name", "kind", "version", "emotion", "runs here"):
+    for col in ("name", "variant", "kind", "version", "emotion", "runs here"):
         table.add_column(col, overflow="fold")
     for info in infos:
-        table.add_row(
-            info.name, info.kind, info.version, info.emotion, "yes" if info.available else f"no: {info.reason}"
-        )
+        variant = "" if info.variant is None else info.variant + (" (default)" if info.default else "")
+        runs = "yes" if info.available else f"no: {info.reason}"
+        # escape(): reasons hold "[name]" (a config table) that rich would take for markup and drop.
+        table.add_row(*(escape(x) for x in (info.name, variant, info.kind, info.version, info.emotion, runs)))
     console = Console()
     console.print(table)
     external = [i for i in infos if i.config]
     if external:
-        from baselines.external import config_file
+        from baselines.config import config_file
 
         console.print(f"\nExternal methods read [bold]{config_file()}[/] (a \\[name] table each) or these env vars:")
         for info in external:

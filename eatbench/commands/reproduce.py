@@ -7,9 +7,11 @@ from pathlib import Path
 
 import typer
 
+from eatbench.datasets.registry import dataset_help
+
 
 def reproduce(
-    dataset: str = typer.Option("demo", "--dataset", "-d", help="demo, mead, crema-d or folder."),
+    dataset: str = typer.Option("demo", "--dataset", "-d", help=f"{dataset_help()}."),
     methods: str | None = typer.Option(None, "--methods", help="Comma-separated methods (default: every registered)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default results/<dataset>/)."),
     root: Path | None = typer.Option(None, "--root", help="Dataset folder (demo has a default)."),

@@ -20,7 +20,8 @@ def list_(
     store: Path | None = typer.Option(None, "--store", help="Results database (default $EATBENCH_HOME/results.db)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Every run: id, when, status, series, shard, judge profile, command."""
+    """Every run: id, when, status (``finished, N failed``, ``interrupted``...), series, variant, shard,
+    judge profile, command."""
     import json
     import time
     from dataclasses import asdict
@@ -29,24 +30,42 @@ def list_(
     from rich.table import Table
 
     s = _store(store)
-    labels = {x.series: f"{x.label} on {x.dataset}" for x in s.list_series()}
+    series = {x.series: x for x in s.list_series()}
     runs = s.list_runs()
     if json_out:
-        typer.echo(json.dumps([asdict(r) | {"shown_status": r.shown_status} for r in runs], indent=1))
+        rows = [asdict(r) | {"shown_status": r.shown_status, "variant": _variant(series.get(r.series))} for r in runs]
+        typer.echo(json.dumps(rows, indent=1))
         return
-    t = Table("id", "started", "status", "series", "shard", "profile", "git", "command")
+    t = Table("id", "started", "status", "series", "variant", "shard", "profile", "git", "command")
     for r in runs:
+        x = series.get(r.series)
         t.add_row(
             str(r.id),
             time.strftime("%Y-%m-%d %H:%M", time.localtime(r.started)),
             r.shown_status,
-            labels.get(r.series, r.series),
+            f"{x.label} on {x.dataset}" if x else r.series,
+            _variant(x) or "",
             f"{r.shard + 1}/{r.num_shards}",
             r.profile,
             r.git_commit[:12],
             r.command,
         )
     Console().print(t)
+
+
+def _variant(series) -> str | None:
+    """The variant a series is of, its method's default one included (``full``); None without variants."""
+    if series is None:
+        return None
+    if series.variant:
+        return series.variant
+    from eatbench.errors import EatbenchError
+    from eatbench.methods.registry import method_class
+
+    try:
+        return method_class(series.method).default_variant
+    except EatbenchError:  # a method of a folder, or a plugin not installed here
+        return None
 
 
 @app.command("show")

@@ -1,7 +1,8 @@
 """`eatbench run`: generate (or reuse) a method's videos for a dataset split, score them, store everything.
 
 The shared :func:`execute` (rich progress bar with clips done, rate and ETA; a summary table at the
-end) also serves ``eatbench ablate`` and ``eatbench reproduce``.
+end) also serves ``eatbench ablate`` and ``eatbench reproduce``; :func:`check_failures` turns a run
+with failed clips into exit code 1 (:class:`eatbench.run.RunHadFailures`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
+
+from eatbench.datasets.registry import dataset_help
 
 
 def execute(config: Any, quiet: bool = False) -> Any:
@@ -42,10 +45,12 @@ def execute(config: Any, quiet: bool = False) -> Any:
     index, count = shard_info()
     console = Console(stderr=True)
     show = not quiet and index == 0
-    label = config.method + (f"[{config.variant}]" if config.variant else "")
     runner = Runner(config, shard=(index, count))
     runner.setup()  # unknown names and empty datasets fail before the progress bar appears
-    assert runner.clips is not None
+    assert runner.clips is not None and runner.method is not None
+    label = runner.method.name + (f" (variant {runner.method.variant})" if runner.method.variant else "")
+    if config.workers > 1:
+        label += f", {config.workers} workers"
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -64,7 +69,7 @@ def execute(config: Any, quiet: bool = False) -> Any:
 
         def on_clip(done: int, total: int, outcome: Any) -> None:
             progress.update(task, completed=done, total=total)
-            if outcome.failed and outcome.generated:
+            if outcome.failed and not outcome.reused_failure:
                 progress.console.print(f"[yellow]failed[/] {outcome.clip_id}: {escape(str(outcome.failed))}")
 
         runner.progress = on_clip
@@ -79,6 +84,8 @@ def print_summary(summary: Any, console: Any) -> None:
     from rich.table import Table
 
     t = Table(title=f"{summary.label}: {summary.n_clips} clips (series {summary.series})", title_justify="left")
+    if summary.variant:
+        t.title += f", variant {summary.variant}"
     for col in ("metric", "value", "clips", "protocol / reason"):
         t.add_column(col, justify="right" if col in ("value", "clips") else "left")
     for m in summary.metrics:
@@ -87,12 +94,27 @@ def print_summary(summary: Any, console: Any) -> None:
         clips = f"{m.n_clips}/{m.n_expected}" + (f" ({m.n_failed} failed)" if m.n_failed else "")
         t.add_row(f"{m.display}{arrow}", value, clips, m.reason if m.value is None else m.protocol)
     console.print(t)
+    reused_failed = len(summary.reused_failures)
     console.print(
-        f"generated {summary.generated}, reused {summary.reused}, failed {len(summary.failed)}, "
-        f"metric values computed {summary.computed}, {summary.seconds:.1f} s"
+        f"generated {summary.generated}, reused {summary.reused}, failed {len(summary.failed)}"
+        + (f" ({reused_failed} reused from an earlier run: deterministic failures)" if reused_failed else "")
+        + f", metric values computed {summary.computed}, {summary.seconds:.1f} s"
     )
     for clip, err in summary.failed.items():
-        console.print(f"[yellow]failed[/] {clip}: {escape(str(err))}")
+        again = " (earlier run, same inputs; --retry-failed tries again)" if clip in summary.reused_failures else ""
+        console.print(f"[yellow]failed[/] {clip}{again}: {escape(str(err))}")
+
+
+def check_failures(summary: Any) -> None:
+    """Exit code 1 when the run finished with failed clips: like any check that failed (``eatbench.errors``),
+    its report (the summary above, then one line saying how many failed and what reruns do) and no
+    ``error:`` line, which is kept for a command that could not do its work."""
+    from eatbench.run import failures_error
+
+    err = failures_error(summary)
+    if err is not None:
+        typer.echo(f"failed: {err}", err=True)
+        raise typer.Exit(err.exit_code)
 
 
 def _config(**kw: Any) -> Any:
@@ -108,7 +130,7 @@ def _config(**kw: Any) -> Any:
 
 def run(
     method: str = typer.Option(..., "--method", "-m", help="Method name (see `eatbench methods list`)."),
-    dataset: str = typer.Option(..., "--dataset", "-d", help="demo, mead, crema-d or folder."),
+    dataset: str = typer.Option(..., "--dataset", "-d", help=f"{dataset_help()}."),
     root: Path | None = typer.Option(None, "--root", help="Dataset folder (demo has a default)."),
     split: str = typer.Option("test", "--split", help="train, val, test or all."),
     limit: int | None = typer.Option(None, "--limit", help="Only N clips, spread evenly over emotions and actors."),
@@ -118,12 +140,26 @@ def run(
     profile: str | None = typer.Option(
         None, "--profile", help="Judge profile: official, demo or portable (default by dataset)."
     ),
-    variant: str | None = typer.Option(None, "--variant", help="EAT-Face variant: full, w/o-EVE, w/o-FEC, w/o-Emo."),
+    variant: str | None = typer.Option(
+        None, "--variant", help="A variant the method declares (eatface: full, w/o-EVE, w/o-FEC, w/o-Emo)."
+    ),
     weights: Path | None = typer.Option(None, "--weights", help="The method's weights folder."),
     from_folder: Path | None = typer.Option(None, "--from-folder", help="Score videos made elsewhere (ingest mode)."),
-    retry_failed: bool = typer.Option(False, "--retry-failed/--keep-failed", help="Generate failed clips again."),
+    layout: str | None = typer.Option(
+        None, "--layout", help="With --from-folder: raw (the dataset's source frames), cropped (256x256) or upstream."
+    ),
+    workers: int = typer.Option(1, "--workers", help="Local processes sharing the clips (same numbers as one)."),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed/--keep-failed", help="Also retry deterministic failures (others are always retried)."
+    ),
 ) -> None:
-    """Generate (or reuse) and score a method's videos; everything lands in the results store."""
+    """Generate (or reuse) and score a method's videos; everything lands in the results store.
+
+    Exit codes: 0 every clip scored; 2 a usage or user error (nothing run, or the run stopped: the
+    reason on one line); 1 the run finished but some clips failed (listed; the pooled values leave
+    them out; run the same command again to retry failures of the environment); 4 a fault of the
+    environment stopped it (a full disk, an unwritable folder); 130 interrupted.
+    """
     cfg = _config(
         method=method,
         dataset=dataset,
@@ -137,6 +173,8 @@ def run(
         variant=variant,
         weights=weights,
         from_folder=from_folder,
+        layout=layout,
+        workers=workers,
         retry_failed=retry_failed,
     )
-    execute(cfg)
+    check_failures(execute(cfg))

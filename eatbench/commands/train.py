@@ -20,6 +20,8 @@ from typing import Any
 
 import typer
 
+from eatbench.datasets.registry import dataset_help
+
 app = typer.Typer(help="Train EAT-Face stages (and the demo judges).", no_args_is_help=True)
 
 STAGE_HELP = {
@@ -99,7 +101,7 @@ def _run(
 def _register(stage: str) -> None:
     def command(
         preset: str = typer.Option("tiny", "--preset", help="paper | tiny"),
-        dataset: str = typer.Option("demo", "--dataset", help="demo, mead, crema-d or folder"),
+        dataset: str = typer.Option("demo", "--dataset", help=dataset_help()),
         root: Path | None = typer.Option(None, "--root", help="dataset folder (demo has a default)"),
         steps: int | None = typer.Option(None, "--steps", help="steps per stage (default: the preset's)"),
         out: Path | None = typer.Option(None, "--out", help="run folder (default $EATBENCH_HOME/eatface/<preset>)"),

@@ -34,6 +34,11 @@ class DatasetAdapter(ABC):
         self.root = Path(root).expanduser()
         self.options = options
 
+    @classmethod
+    def default_root(cls) -> Path | None:
+        """Where the dataset is when no ``--root`` is given (None: ``--root`` is needed)."""
+        return None
+
     @abstractmethod
     def clips(self, split: str | None = None) -> list[Clip]:
         """All clips (or those of one split: ``train``, ``val``, ``test``), in the documented order."""

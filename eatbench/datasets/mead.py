@@ -13,14 +13,17 @@ The generated demo corpus is written in this layout and read by this adapter unc
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import ClassVar
 
 from eatbench.clip import EMOTIONS, Clip
 from eatbench.datasets.base import DATASETS, DatasetAdapter
-from eatbench.datasets.splits import MEAD_TEST_ACTORS, SplitRule, assign_splits
+from eatbench.datasets.splits import MEAD_TEST_ACTORS, SPLIT_RULES, SplitRule, assign_splits
 from eatbench.errors import EatbenchError
 from eatbench.registry import did_you_mean
+
+logger = logging.getLogger(__name__)
 
 VIEWS = ("down", "front", "left_30", "left_60", "right_30", "right_60", "top")
 DEMO_MANIFEST = "demo.json"
@@ -35,7 +38,8 @@ class MEAD(DatasetAdapter):
         view: camera view (default ``front``).
         level: intensity level 1-3, or 0 for all levels (default 2; neutral always uses level 1).
         split_rule: ``actor`` (default; test actors M003, M030, W009, W015) or ``clip``. A corpus
-            written by ``eatbench data demo`` defaults to ``clip``.
+            written by ``eatbench data demo`` defaults to the rule its manifest names (``clip``), and a
+            warning says so when it is read as ``mead``; ``split_reason`` says why the rule was chosen.
 
     Example:
         >>> MEAD("/data/MEAD").clips("test")  # doctest: +SKIP
@@ -49,17 +53,31 @@ class MEAD(DatasetAdapter):
     ) -> None:
         super().__init__(root)
         if view not in VIEWS:
-            raise EatbenchError(f"--view {view!r}: not a MEAD view{did_you_mean(view, list(VIEWS))}")
+            raise EatbenchError(f"MEAD view {view!r}: not a MEAD view{did_you_mean(view, list(VIEWS))}")
         if level not in (0, 1, 2, 3):
-            raise EatbenchError(f"--level {level}: MEAD levels are 1, 2, 3 (or 0 for all)")
+            raise EatbenchError(f"MEAD level {level}: MEAD levels are 1, 2, 3 (or 0 for all)")
         self.view = view
         self.level = level
         manifest = self.root / DEMO_MANIFEST
         self.is_demo = manifest.is_file()
-        if split_rule is None:
-            split_rule = json.loads(manifest.read_text()).get("split", "clip") if self.is_demo else "actor"
-        if split_rule not in ("actor", "clip"):
-            raise EatbenchError(f"--split-rule {split_rule!r}: use 'actor' or 'clip'")
+        if split_rule is None and self.is_demo:
+            split_rule = json.loads(manifest.read_text()).get("split", "clip")
+            self.split_reason = f"the rule {DEMO_MANIFEST} of the generated demo corpus names"
+            if self.name == "mead":  # asked for MEAD, given the demo corpus: say whose split this is
+                logger.warning(
+                    "--dataset mead --root %s: this folder holds the generated demo corpus (%s), so its split "
+                    "rule %r is used (%s), not MEAD's actor split; --dataset demo reads it as the demo corpus",
+                    self.root,
+                    DEMO_MANIFEST,
+                    split_rule,
+                    SPLIT_RULES.get(split_rule, split_rule),
+                )
+        elif split_rule is None:
+            split_rule, self.split_reason = "actor", "MEAD's default (the literature's test actors)"
+        else:
+            self.split_reason = "asked for"
+        if split_rule not in SPLIT_RULES:
+            raise EatbenchError(f"MEAD split rule {split_rule!r}: use 'actor' or 'clip'")
         self.split_rule: SplitRule = split_rule
 
     def _pattern(self) -> str:
@@ -109,3 +127,26 @@ class MEAD(DatasetAdapter):
         if split is not None:
             out = [c for c in out if c.split == split]
         return out
+
+
+@DATASETS.register("demo")
+class DemoCorpus(MEAD):
+    """The generated demo corpus (``eatbench data demo``), in MEAD's layout, read by the MEAD adapter.
+
+    Its default root is ``$EATBENCH_HOME/demo/MEAD``; its split is the one its manifest names.
+    """
+
+    name: ClassVar[str] = "demo"
+
+    def __init__(self, root: str | Path, **options) -> None:
+        if not (Path(root).expanduser() / DEMO_MANIFEST).is_file():
+            raise EatbenchError(
+                f"--dataset demo: no demo corpus at {root}; create it with `eatbench data demo --root {root}`"
+            )
+        super().__init__(root, **options)
+
+    @classmethod
+    def default_root(cls) -> Path | None:
+        from eatbench.paths import demo_root
+
+        return demo_root()

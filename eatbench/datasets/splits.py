@@ -31,6 +31,10 @@ from eatbench.paths import atomic_path, eatbench_home
 logger = logging.getLogger(__name__)
 
 SplitRule = Literal["actor", "clip"]
+SPLIT_RULES: dict[str, str] = {
+    "actor": "actor-disjoint: the test actors are held out",
+    "clip": "same actors, every fourth sentence held out",
+}
 SPLIT_FILE = "eatbench_splits.json"
 SPLITS = ("train", "test")
 
@@ -68,8 +72,8 @@ def assign_splits(
             ) from None
         if stored.get("rule") != rule:
             raise EatbenchError(
-                f"{path}: the stored split uses rule {stored.get('rule')!r}, asked for {rule!r}; "
-                f"pass --split-rule {stored.get('rule')} or delete the file to re-split"
+                f"{path}: the stored split uses rule {stored.get('rule')!r}, this dataset asks for {rule!r}; "
+                "delete the file to re-split (every clip is then assigned again)"
             )
         test_actors = stored.get("test_actors", test_actors)
     assignments: dict[str, str] = dict(stored.get("clips", {}))

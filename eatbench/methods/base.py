@@ -1,8 +1,9 @@
 """The method interface every generator implements, and the output contract checked after each call.
 
-A method turns a clip (or a free image + audio pair) and a target emotion into a video file:
-25 fps, the benchmark's 256×256 face crop, the clip's audio muxed, as many frames as the audio
-implies (within one frame). :func:`check_output` enforces this after every call.
+A method turns a resolved input (:class:`~eatbench.methods.inputs.ResolvedInput`: a clip, or a free
+image + audio pair) and a target emotion into a video file: 25 fps, the benchmark's 256×256 face
+crop, the clip's audio muxed, as many frames as the audio implies (one more at most, never fewer).
+:func:`check_output` enforces this after every call.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from eatbench.clip import EMOTIONS, Clip
 from eatbench.errors import EatbenchError
+from eatbench.io import Video
+from eatbench.methods.inputs import GenerationInput, ResolvedInput
 from eatbench.registry import Registry
+
+__all__ = ["CROP_SIZE", "FPS", "METHODS", "Availability", "GenerationInput", "Method", "ResolvedInput", "check_output"]
 
 METHODS: Registry[type[Method]] = Registry("method")
 
@@ -30,23 +34,6 @@ class Availability:
 
     ok: bool
     reason: str = ""
-
-
-@dataclass(frozen=True)
-class GenerationInput:
-    """What a method gets: a clip of a dataset, or a free reference image and audio file."""
-
-    clip: Clip | None = None
-    image: Path | None = None  # a face image (used when clip is None)
-    audio: Path | None = None  # speech (used when clip is None)
-    # The clip whose reference frame is the face to animate (x_r); None: the clip itself. The runner
-    # sets it by the emotion-control protocol (eatbench.clip.identity_clips: the actor's neutral clip).
-    identity: Clip | None = None
-
-    @property
-    def identity_clip(self) -> Clip | None:
-        """The clip that gives the identity reference frame."""
-        return self.identity or self.clip
 
 
 def _still_abstract(cls: type) -> bool:
@@ -70,6 +57,7 @@ class Method(ABC):
         default_variant: the variant the plain method name means (one of ``variants``).
         variant_aliases: other spellings of a variant (lower case) → its name.
         variant: the variant of this instance (None for a method without variants).
+        listing_order: rank in ``methods list`` and ``reproduce`` (ties: by name).
     """
 
     name: ClassVar[str]
@@ -79,6 +67,9 @@ class Method(ABC):
     default_variant: ClassVar[str | None] = None
     variant_aliases: ClassVar[dict[str, str]] = {}
     variant: str | None = None
+    # Where the method stands in listings and in `reproduce` (entry points come in no useful order):
+    # references, then EAT-Face, then the baselines in the paper's column order; plugins after.
+    listing_order: ClassVar[int] = 100
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -133,23 +124,39 @@ class Method(ABC):
         """A hash of the weights this method would use ('' when it has none); part of cache keys."""
         return ""
 
-    def check_emotion(self, emotion: str | None) -> str | None:
-        if emotion is None or not self.emotion_controlled:
-            return None
-        if emotion not in EMOTIONS:
-            from eatbench.registry import did_you_mean
+    # True when the method knows its upstream repository's own output format: ``--from-folder DIR
+    # --layout upstream`` then normalises ingested files by :meth:`normalize_upstream`.
+    upstream_layout: ClassVar[bool] = False
 
-            raise EatbenchError(f"unknown emotion {emotion!r}{did_you_mean(emotion, list(EMOTIONS))}")
-        return emotion
+    @classmethod
+    def normalize_upstream(cls, video: Video, inp: ResolvedInput) -> np.ndarray:
+        """Frames of this method's own output format brought to the contract: 25 fps, the benchmark
+        crop, the frames the audio implies (see :attr:`upstream_layout`)."""
+        raise NotImplementedError(f"method {cls.name!r} has no upstream output layout")
+
+    def input_key(self, inp: GenerationInput) -> str:
+        """What this method reads for ``inp`` besides the clip and its settings ('' for nothing), e.g. the
+        hash of an ingested file: part of the video's cache key, so a changed input is a new video."""
+        return ""
 
     @abstractmethod
-    def generate(self, inp: GenerationInput, emotion: str | None, seed: int, out_path: Path) -> Path:
-        """Write the generated video to ``out_path`` (a lossless .mkv) and return it."""
+    def generate(self, inp: ResolvedInput, emotion: str | None, seed: int, out_path: Path) -> Path:
+        """Write the generated video to ``out_path`` (a lossless .mkv) and return it.
+
+        Called only through :func:`eatbench.methods.contract.run_method`, which resolves the input
+        once (:func:`eatbench.methods.inputs.resolve_input`) and the emotion by the one policy
+        (:func:`eatbench.methods.contract.target_emotion`: None for a method without emotion control).
+        """
 
 
 def check_output(path: Path, n_audio_frames: int, size: int = CROP_SIZE, fps: float = FPS) -> None:
-    """Check the output contract; raise :class:`EatbenchError` with the reason when it breaks."""
-    from eatbench.io import read_audio, read_video
+    """Check the output contract; raise :class:`EatbenchError` with the reason when it breaks.
+
+    The video must be 25 fps and ``size``×``size``, with an audio track, and hold the frames its
+    driving audio implies: never fewer (a video cut short is never scored, whatever its muxed track
+    says), at most one more (encoder rounding); its own audio track may not imply more frames either.
+    """
+    from eatbench.io import frames_for_audio, read_audio, read_video
 
     video = read_video(path)
     if abs(video.fps - fps) > 1e-3:
@@ -158,8 +165,12 @@ def check_output(path: Path, n_audio_frames: int, size: int = CROP_SIZE, fps: fl
         raise EatbenchError(
             f"{path}: frames are {video.frames.shape[2]}x{video.frames.shape[1]}, the contract is {size}x{size}"
         )
-    if abs(video.num_frames - n_audio_frames) > 1:
-        raise EatbenchError(f"{path}: {video.num_frames} frames, the audio implies {n_audio_frames} (±1)")
-    read_audio(path)  # raises when the audio is missing
+    if video.num_frames < n_audio_frames:
+        raise EatbenchError(f"{path}: cut short: {video.num_frames} frames, the audio implies {n_audio_frames}")
+    if video.num_frames > n_audio_frames + 1:
+        raise EatbenchError(f"{path}: {video.num_frames} frames, the audio implies {n_audio_frames} (+1 at most)")
+    track = frames_for_audio(read_audio(path))  # raises when the audio is missing
+    if track > video.num_frames + 1:
+        raise EatbenchError(f"{path}: cut short: {video.num_frames} frames, its audio track implies {track}")
     if not np.isfinite(video.frames).all():
         raise EatbenchError(f"{path}: non-finite frames")

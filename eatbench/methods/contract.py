@@ -1,21 +1,25 @@
-"""Calling a method: the one wrapper that checks the output contract after every ``generate``.
+"""Calling a method: the one path through which every command reaches ``Method.generate``.
 
-:func:`run_method` is how the runner, ``eatbench generate`` and the tests call any method. It
+:func:`run_method` is how ``eatbench run``, ``ablate``, ``reproduce``, ``generate`` and the tests call
+any method. It
 
-1. checks the emotion against our vocabulary,
-2. works out how many frames the driving audio implies (the clip's prepared 16 kHz track, or the
-   free audio file),
-3. calls ``method.generate`` and turns an unexpected exception into a :class:`GenerationFailed`
-   of kind ``crash`` carrying the traceback tail (user errors such as a missing checkpoint pass
-   through unchanged: they concern every clip, not this one),
-4. checks the contract (:func:`eatbench.methods.base.check_output`: 25 fps, 256×256, audio muxed,
-   frame count within one of the audio's) and that a face is visible at the start, middle and end;
-   a broken output is moved aside to ``<out>.rejected.<ext>`` and reported as ``contract`` or
-   ``no-face``, never scored,
-5. writes the sidecar ``<out>.json`` saying what produced the video.
+1. resolves the input once (:func:`~eatbench.methods.inputs.resolve_input`: reference frame, driving
+   audio, frame count, crop box, mask boxes) and the emotion by the one policy (:func:`target_emotion`);
+2. calls ``method.generate``; a user error (:class:`~eatbench.errors.EatbenchError`: a missing
+   checkpoint, a variant the weights do not hold) passes through unchanged, since it concerns every
+   item; an :class:`OSError` or :class:`MemoryError` becomes a :class:`GenerationFailed` of kind
+   ``environment`` (retried by the next run); any other exception one of kind ``crash`` carrying the
+   traceback tail;
+3. checks the contract (:func:`eatbench.methods.base.check_output`: 25 fps, 256×256, audio muxed, the
+   frames the audio implies, never fewer) and that a face is visible at the start, middle and end; a
+   broken output is moved aside to ``<out>.rejected.<ext>`` and reported as ``contract`` or
+   ``no-face``, never scored;
+4. writes the sidecar ``<out>.json`` saying what produced the video.
 
 A :class:`GenerationFailed` names the method, the item, the kind and the reason on one line, and
 keeps the tail of the upstream log (``log_tail``) so the runner can record it per clip and go on.
+Only the :data:`DETERMINISTIC` kinds are facts about a method on an input: the runner reuses them;
+every other failure (the environment, a missing input file, a timeout) is tried again.
 """
 
 from __future__ import annotations
@@ -24,17 +28,22 @@ import json
 import logging
 import os
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+from eatbench.clip import EMOTIONS, Clip
 from eatbench.errors import EatbenchError
-from eatbench.io import Audio, frames_for_audio
-from eatbench.methods.base import GenerationInput, Method, check_output
+from eatbench.methods.base import Method, check_output
+from eatbench.methods.inputs import GenerationInput, ResolvedInput, resolve_input
 
 logger = logging.getLogger(__name__)
 
-FailureKind = Literal["crash", "timeout", "contract", "no-face", "input"]
+FailureKind = Literal["crash", "timeout", "contract", "no-face", "input", "environment"]
+# Failures that the same method gives again on the same inputs and seed: reused by the next run.
+DETERMINISTIC: frozenset[str] = frozenset({"crash", "contract", "no-face"})
 LOG_TAIL_LINES = 30
+DEFAULT_EMOTION = "neutral"
 
 
 class GenerationFailed(EatbenchError):
@@ -54,32 +63,29 @@ class GenerationFailed(EatbenchError):
         }
 
 
-def item_name(inp: GenerationInput) -> str:
+def item_name(inp: GenerationInput | ResolvedInput) -> str:
     """A short label for logs and errors: the clip id, or the image and audio file names."""
-    if inp.clip is not None:
-        return inp.clip.clip_id
-    return f"{Path(inp.image or '?').name}+{Path(inp.audio or '?').name}"
+    return inp.label
 
 
-def driving_audio(inp: GenerationInput) -> Audio:
-    """The 16 kHz audio that drives generation: the clip's prepared track, or the free audio file.
+def target_emotion(method: Method, emotion: str | None, inp: GenerationInput | ResolvedInput) -> str | None:
+    """The emotion policy, the one place it is decided: what ``generate`` gets as ``emotion``.
+
+    None for a method without emotion control; else the requested emotion (in our vocabulary,
+    checked here), by default the clip's own label, and :data:`DEFAULT_EMOTION` for a free image.
 
     Raises:
-        InputError: neither a clip nor an audio file, or speech that is too short or silent.
+        EatbenchError: an emotion outside our vocabulary (with a suggestion).
     """
-    from eatbench.io import check_speech, read_audio
+    if not method.emotion_controlled:
+        return None
+    if emotion is None:
+        return inp.clip.emotion if inp.clip is not None and inp.clip.emotion in EMOTIONS else DEFAULT_EMOTION
+    if emotion not in EMOTIONS:
+        from eatbench.registry import did_you_mean
 
-    if inp.clip is not None:
-        from eatbench.preprocess.prepare import prepare_clip
-
-        return prepare_clip(inp.clip).audio
-    if inp.audio is None or inp.image is None:
-        from eatbench.errors import InputError
-
-        raise InputError("generation input: give a clip, or both an image and an audio file")
-    audio = read_audio(inp.audio)
-    check_speech(audio, inp.audio)
-    return audio
+        raise EatbenchError(f"--emotion {emotion!r}: unknown emotion{did_you_mean(emotion, list(EMOTIONS))}")
+    return emotion
 
 
 def tail(text: str, lines: int = LOG_TAIL_LINES) -> str:
@@ -89,58 +95,65 @@ def tail(text: str, lines: int = LOG_TAIL_LINES) -> str:
 
 def run_method(
     method: Method,
-    inp: GenerationInput,
+    inp: GenerationInput | ResolvedInput,
     emotion: str | None,
     seed: int,
     out_path: str | os.PathLike,
     check_face: bool = True,
+    prepare: Callable[[Clip], Any] | None = None,
 ) -> Path:
     """Generate one video with ``method`` and check it against the output contract.
 
     Args:
         method: any registered method instance.
-        inp: a clip, or an image and audio file.
-        emotion: the target emotion in our vocabulary (ignored by methods without emotion control).
+        inp: a clip, or an image and audio file (or an input already resolved).
+        emotion: the target emotion in our vocabulary, or None for the default (see :func:`target_emotion`).
         seed: the generation seed.
         out_path: the lossless ``.mkv`` to write.
         check_face: also require a detectable face in the first, middle and last frames.
+        prepare: clip → prepared clip, for :func:`~eatbench.methods.inputs.resolve_input`.
 
     Returns:
         ``out_path``, holding a video that meets the contract.
 
     Raises:
         GenerationFailed: the method crashed on this item, or its output breaks the contract.
-        EatbenchError: a problem that concerns every item (missing repository, checkpoint, bad input).
+        InputError: this item's input cannot be used (missing file, no face, silent audio).
+        EatbenchError: a problem that concerns every item (missing repository, checkpoint, bad option).
     """
     out_path = Path(out_path)
-    label = item_name(inp)
-    # 1. Check the emotion against our vocabulary (methods without emotion control get None).
-    target = method.check_emotion(emotion)
-    # 2. How many frames the audio implies.
-    n_frames = frames_for_audio(driving_audio(inp))
-    # 3. Generate.
+    # 1. The input and the emotion, resolved once.
+    resolved = inp if isinstance(inp, ResolvedInput) else resolve_input(inp, prepare)
+    target = target_emotion(method, emotion, resolved)
+    # 2. Generate.
     try:
-        path = Path(method.generate(inp, target, seed, out_path))
+        path = Path(method.generate(resolved, target, seed, out_path))
     except EatbenchError:
         raise
+    except (OSError, MemoryError) as err:
+        logger.debug("method %s failed on %s", method.name, resolved.label, exc_info=True)
+        raise GenerationFailed(method.name, resolved.label, "environment", f"{type(err).__name__}: {err}") from err
     except Exception as err:
-        logger.debug("method %s crashed on %s", method.name, label, exc_info=True)
+        logger.debug("method %s crashed on %s", method.name, resolved.label, exc_info=True)
         raise GenerationFailed(
-            method.name, label, "crash", f"{type(err).__name__}: {err}", tail(traceback.format_exc())
+            method.name, resolved.label, "crash", f"{type(err).__name__}: {err}", tail(traceback.format_exc())
         ) from err
-    # 4. The contract, then a visible face.
+    if path.resolve() != out_path.resolve():
+        os.replace(path, out_path)
+        path = out_path
+    # 3. The contract, then a visible face.
     try:
-        check_output(path, n_frames)
+        check_output(path, resolved.n_frames)
     except EatbenchError as err:
         _reject(path)
-        raise GenerationFailed(method.name, label, "contract", str(err)) from None
+        raise GenerationFailed(method.name, resolved.label, "contract", str(err)) from None
     if check_face:
         missing = _frames_without_face(path)
         if missing:
             _reject(path)
-            raise GenerationFailed(method.name, label, "no-face", f"no face detected in frame(s) {missing}")
-    # 5. The sidecar.
-    _write_sidecar(path, method, inp, emotion, target, seed)
+            raise GenerationFailed(method.name, resolved.label, "no-face", f"no face detected in frame(s) {missing}")
+    # 4. The sidecar.
+    _write_sidecar(path, method, resolved.request, emotion, target, seed)
     return path
 
 
@@ -180,6 +193,7 @@ def _write_sidecar(
 
     record: dict[str, Any] = {
         "method": method.name,
+        "variant": method.variant,
         "version": method.version,
         "weights_hash": method.weights_hash(),
         "seed": seed,
@@ -193,3 +207,46 @@ def _write_sidecar(
     }
     with atomic_path(path.with_suffix(".json")) as tmp:
         tmp.write_text(json.dumps(record, indent=2, sort_keys=True))
+
+
+def check_writable(out_path: Path, n_bytes: int) -> None:
+    """Refuse an output location before anything is generated: a parent that is a file, a folder
+    that cannot be created or written, or a disk without room for ``n_bytes``.
+
+    The room is reserved for a moment with ``posix_fallocate`` in a probe file beside the output (a
+    full disk, or a file-size limit, fails there), and the probe removed.
+
+    Raises:
+        EnvironmentFault: one line naming the path and the reason (exit 4).
+    """
+    import errno
+    import tempfile
+
+    from eatbench.errors import EnvironmentFault
+
+    parent = out_path.parent
+    for p in (parent, *parent.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise EnvironmentFault(f"--out {out_path}: {p} is a file, not a folder; nothing was generated")
+            break
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=".eatbench-probe-") as probe:
+            try:
+                os.posix_fallocate(probe.fileno(), 0, max(n_bytes, 1))
+            except OSError as err:
+                if err.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                    raise
+                import shutil
+
+                if shutil.disk_usage(parent).free < n_bytes:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
+    except OSError as err:
+        if err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            reason = f"no room for the video (about {n_bytes / 2**20:.0f} MiB): {err.strerror}"
+        elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            reason = f"{parent} is not writable ({err.strerror})"
+        else:
+            reason = f"cannot write in {parent} ({err.strerror or err})"
+        raise EnvironmentFault(f"--out {out_path}: {reason}; nothing was generated") from None

@@ -11,13 +11,14 @@ first of: the shipped ``eatface/weights/<preset-slug>/`` and ``$EATBENCH_HOME/ea
 ``tiny-wo-eve`` etc. for the variants. With none present the method is unavailable and says how to
 train one. Random weights are never used.
 
-Generation:
-- for a dataset clip, x_r is the reference frame of ``inp.identity_clip`` (the runner passes the
+Generation reads the input resolved once by the contract (:class:`~eatbench.methods.inputs.ResolvedInput`):
+- for a dataset clip, x_r is the reference frame of the identity clip (the runner passes the
   actor's neutral clip, :func:`eatbench.clip.identity_clips`, so the emotion comes from the text as in
   the ControlNet training), its audio drives the face, and its own frames with their Face Mesh mask
   boxes give x_m (the region outside the mask, head pose and
   background, comes from the source video, as in the paper's reconstruction protocol);
 - for a free image, the benchmark crop of the image is x_r and x_m (mask box from Face Mesh on it).
+The emotion comes decided by the one policy (:func:`eatbench.methods.contract.target_emotion`).
 The model's 64² (tiny) or 256² (paper) frames are resized to the 256² contract with bicubic filtering.
 
 Example:
@@ -32,11 +33,10 @@ import json
 from pathlib import Path
 from typing import Any, ClassVar
 
-import numpy as np
-
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError, InputError, MissingWeightsError
-from eatbench.methods.base import CROP_SIZE, FPS, METHODS, Availability, GenerationInput, Method
+from eatbench.methods.base import CROP_SIZE, FPS, Availability, Method
+from eatbench.methods.inputs import ResolvedInput
 
 DEFAULT_PRESET = "tiny"
 PACKAGE_WEIGHTS = Path(__file__).resolve().parents[2] / "eatface" / "weights"
@@ -56,12 +56,12 @@ def default_weights(variant: str, preset: str = DEFAULT_PRESET) -> list[Path]:
     return [PACKAGE_WEIGHTS / slug, eatbench_home() / "eatface" / slug]
 
 
-@METHODS.register("eatface")
 class EATFace(Method):
     """EAT-Face (Wang et al.): TFR + Emotion ControlNet, parallel DDIM sampling."""
 
     name = "eatface"
     version = "1"
+    listing_order = 20
     kind = "model"
     emotions: ClassVar[tuple[str, ...]] = EMOTIONS
     emotion_source = "text prompt '<emotion> emotion' (CLIP)"
@@ -160,42 +160,24 @@ class EATFace(Method):
         return self._pipe
 
     # ------------------------------------------------------------------ generation
-    def generate(self, inp: GenerationInput, emotion: str | None, seed: int, out_path: Path) -> Path:
+    def generate(self, inp: ResolvedInput, emotion: str | None, seed: int, out_path: Path) -> Path:
+        """Sample EAT-Face for a resolved input; ``emotion`` is already decided (None for w/o-Emo)."""
         import torch
         import torch.nn.functional as F
 
-        from eatbench.io import check_speech, read_audio, write_video
+        from eatbench.io import write_video
         from eatface.errors import EATFaceError
 
-        emotion = self.check_emotion(emotion)
         pipe = self.pipeline()
-        if pipe.ablation.uses_emotion and emotion is None:
-            emotion = inp.clip.emotion if inp.clip is not None else "neutral"
-        if inp.clip is not None:
-            from eatbench.preprocess.prepare import prepare_clip
-
-            prepared = prepare_clip(inp.clip)
-            audio, mask_frames, boxes = prepared.audio, prepared.frames, prepared.mask_boxes
-            reference = prepare_clip(inp.identity_clip).reference  # x_r: the identity protocol's face
-        else:
-            from eatbench.methods.reference import crop_image
-            from eatbench.preprocess.mediapipe_face import face_mesh, mask_box
-
-            reference = crop_image(inp.image)
-            if inp.audio is None:
-                raise InputError("--audio: a speech file is needed with --image")
-            audio = read_audio(inp.audio)
-            check_speech(audio, inp.audio)
-            mask_frames = None
-            box = mask_box(face_mesh(reference[None]))
-            boxes = box if np.isfinite(box).all() else None  # no mesh: the documented default box
+        # x_m: a clip's own frames with their mask boxes (head pose and background from the source);
+        # a free image is its own x_m, with the mask box Face Mesh found on it (or the default box).
         try:
             frames = pipe(
-                reference,
-                audio.samples,
+                inp.reference,
+                inp.audio.samples,
                 emotion,
-                mask_frames=mask_frames,
-                mask_boxes=boxes,
+                mask_frames=inp.frames,
+                mask_boxes=inp.mask_boxes,
                 num_inference_steps=self.num_inference_steps,
                 sampling=self.sampling,
                 batch_size=self.batch_size,
@@ -203,10 +185,10 @@ class EATFace(Method):
                 interpolation=self.interpolation,
             ).frames
         except EATFaceError as err:
-            raise EatbenchError(str(err)) from None
+            raise InputError(f"{inp.label}: {err}") from None
         if frames.shape[1] != CROP_SIZE:
             x = torch.from_numpy(frames).permute(0, 3, 1, 2).float()
             x = F.interpolate(x, size=(CROP_SIZE, CROP_SIZE), mode="bicubic", align_corners=False)
             frames = x.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
-        write_video(out_path, frames, FPS, audio)
+        write_video(out_path, frames, FPS, inp.audio)
         return Path(out_path)

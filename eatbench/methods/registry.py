@@ -1,21 +1,30 @@
-"""Every method by name: the reference methods, EAT-Face and its variants, and the external baselines.
+"""Every method by name: the reference methods, EAT-Face and its variants, the baselines, any plugin.
 
-Importing this module imports every method module, which registers its classes in
-:data:`eatbench.methods.base.METHODS`. :func:`get_method` builds one (with ``from_folder`` it builds
-the ingest method instead, for any name, so tables can hold methods that never run here), and
-:func:`list_methods` describes them all for ``eatbench methods list``.
+Methods register through the ``eatbench.methods`` entry point group: each entry names a
+:class:`~eatbench.methods.base.Method` subclass (``name = "package.module:Class"``), registered
+under the class's ``name`` the first time the registry is read. eatbench's own methods and the
+baselines are listed in its ``pyproject.toml``; a third-party package adds a method by declaring the
+same group in its own metadata, without editing eatbench::
+
+    [project.entry-points."eatbench.methods"]
+    mymethod = "mypackage.method:MyMethod"
+
+A plugin that cannot be imported is listed by ``eatbench methods list`` with the reason, and only
+a command that uses it fails. :func:`resolve_method` builds a method by name and variant (with
+``from_folder`` it builds the ingest method instead, for any name, so tables can hold methods that
+never run here), and :func:`list_methods` describes them all without importing any model library.
 
 Example:
-    >>> get_method("static-frame").name
+    >>> resolve_method("static-frame").name
     'static-frame'
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import logging
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +34,10 @@ from eatbench.methods.contract import GenerationFailed, run_method
 
 logger = logging.getLogger(__name__)
 
-# Modules that register methods. A module missing from this checkout (EAT-Face lands separately) is
-# skipped with a debug message; any other import error is raised.
-METHOD_MODULES: tuple[str, ...] = (
-    "eatbench.methods.reference",
-    "eatbench.methods.eatface",
-    "baselines.makeittalk",
-    "baselines.styleheat",
-    "baselines.iplap",
-    "baselines.eamm",
-    "baselines.emogen",
-)
+ENTRY_POINT_GROUP = "eatbench.methods"
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "GenerationFailed",
     "MethodInfo",
     "get_method",
@@ -51,20 +51,38 @@ __all__ = [
 ]
 
 _loaded = False
+_broken: dict[str, str] = {}  # entry point name -> why it could not be loaded
 
 
 def _load() -> None:
+    """Register every method of the ``eatbench.methods`` entry points (once per process)."""
     global _loaded
     if _loaded:
         return
-    for module in METHOD_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as err:
-            if err.name != module:
-                raise
-            logger.debug("method module %s is not in this checkout", module)
     _loaded = True
+    found: list[type[Method]] = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            obj = ep.load()
+        except Exception as err:  # a broken plugin must not take the other methods down
+            _broken[ep.name.lower()] = f"cannot load {ep.value}: {type(err).__name__}: {err}"
+            logger.debug("method entry point %s failed", ep.name, exc_info=True)
+            continue
+        if not (isinstance(obj, type) and issubclass(obj, Method)):
+            _broken[ep.name.lower()] = f"{ep.value} is not a eatbench.methods.base.Method subclass"
+            continue
+        found.append(obj)
+    for obj in sorted(found, key=lambda c: (c.listing_order, c.name)):
+        if obj.name in METHODS:
+            if METHODS.get(obj.name) is not obj:
+                logger.warning("method %r of %s.%s is registered already; ignored", obj.name, obj.__module__, obj)
+            continue
+        METHODS.register(obj.name)(obj)
+    if not len(METHODS):
+        raise EatbenchError(
+            f"no methods registered: the {ENTRY_POINT_GROUP!r} entry points are missing, so eatbench is not "
+            "installed; install it (`pip install -e .` in the repository)"
+        )
 
 
 def method_names() -> list[str]:
@@ -89,10 +107,13 @@ def method_class(name: str) -> type[Method]:
     """The registered class of method ``name`` (case-insensitive).
 
     Raises:
-        EatbenchError: an unknown name, with suggestions.
+        EatbenchError: an unknown name, with suggestions, or a plugin that cannot be loaded.
     """
     _load()
-    return METHODS.get(_split_variant_name(name)[0])
+    base = _split_variant_name(name)[0]
+    if base.lower() in _broken and base not in METHODS:
+        raise EatbenchError(f"method {base!r}: {_broken[base.lower()]}")
+    return METHODS.get(base)
 
 
 def method_variants(name: str) -> tuple[str, ...]:
@@ -133,6 +154,7 @@ def resolve_method(
     *,
     weights: str | Path | None = None,
     from_folder: str | Path | None = None,
+    layout: str | None = None,
     **options: Any,
 ) -> Method:
     """A method instance by name and variant: what ``--method``, ``--variant``, ``--weights`` and
@@ -144,17 +166,26 @@ def resolve_method(
             variant a ``weights`` folder holds.
         weights: the method's weights folder (for methods that take ``weights=``).
         from_folder: score videos found in this folder instead of generating (``--from-folder``).
+        layout: the frame geometry of the videos in ``from_folder`` (``raw``, ``cropped``, ``upstream``:
+            :mod:`eatbench.methods.ingest`).
         options: further constructor arguments.
 
     Raises:
         EatbenchError: an unknown method or variant, a variant for a method without variants, or an
             option the method does not take.
     """
-    if from_folder is not None:
-        return get_method(name, from_folder=from_folder)
     _load()
     base, named = _split_variant_name(name)
-    cls = METHODS.get(base)
+    if from_folder is not None:
+        from eatbench.methods.ingest import FolderMethod
+
+        adapter = METHODS.get(base) if base in METHODS else None
+        if adapter is None and variant is not None:
+            return FolderMethod(name, from_folder, layout, None, variant)
+        return FolderMethod(base if adapter else name, from_folder, layout, adapter, variant or named)
+    if layout is not None:
+        raise EatbenchError(f"--layout {layout}: only with --from-folder (it says how the folder's videos are framed)")
+    cls = method_class(base)
     if variant is not None or named is not None:
         options["variant"] = resolve_variant(name, variant) or cls.default_variant
     if weights is not None:
@@ -162,22 +193,16 @@ def resolve_method(
     return get_method(base, **options)
 
 
-def get_method(name: str, from_folder: str | Path | None = None, **options: Any) -> Method:
-    """Build method ``name``.
-
-    Args:
-        name: a registered name (case-insensitive), or with ``from_folder`` any label.
-        from_folder: score videos found in this folder instead of generating (``--from-folder``).
-        options: constructor arguments (e.g. ``weights=`` for EAT-Face, ``shift_frames=``).
+def get_method(name: str, **options: Any) -> Method:
+    """Build registered method ``name`` with constructor ``options`` (``weights=``, ``shift_frames=``...).
 
     Raises:
-        EatbenchError: an unknown name (with suggestions), or an option the method does not take.
+        EatbenchError: an unknown name (with suggestions), a plugin that cannot be loaded, or an option
+            the method does not take.
     """
     _load()
-    if from_folder is not None:
-        from baselines.ingest import FolderMethod
-
-        return FolderMethod(name, from_folder)
+    if name.lower() in _broken and name not in METHODS:
+        raise EatbenchError(f"method {name!r}: {_broken[name.lower()]}")
     cls = METHODS.get(name)
     params = {} if cls.__init__ is object.__init__ else inspect.signature(cls.__init__).parameters
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
@@ -189,14 +214,16 @@ def get_method(name: str, from_folder: str | Path | None = None, **options: Any)
 
 @dataclass(frozen=True)
 class MethodInfo:
-    """What ``eatbench methods list`` shows for one method."""
+    """What ``eatbench methods list`` shows for one method, or one variant of a method."""
 
     name: str
-    kind: str  # reference | model | external
+    kind: str  # reference | model | external | plugin
     version: str
     emotion: str  # how the emotion is controlled ("none" when it is not)
     available: bool
     reason: str
+    variant: str | None = None  # for a method with variants: which one (one row each)
+    default: bool = True  # the variant the plain name runs
     upstream: str = ""
     config: dict[str, str] = field(default_factory=dict)  # key -> "ENV_VAR: meaning"
 
@@ -205,29 +232,39 @@ class MethodInfo:
 
 
 def list_methods() -> list[MethodInfo]:
-    """Describe every registered method: can it run here, why not, and which settings it reads."""
+    """Describe every registered method (each variant on its own row): can it run here, why not, and
+    which settings it reads. Imports no model library."""
     infos = []
     for name in method_names():
         cls = METHODS.get(name)
-        try:
-            method = cls()
-            state = method.availability()
-        except EatbenchError as err:  # e.g. a broken config file
-            method, state = None, None
-            reason = str(err)
-        emotion = getattr(cls, "emotion_source", None) or (
-            f"label ({len(cls.emotions)} emotions)" if cls.emotions else "none"
-        )
-        infos.append(
-            MethodInfo(
-                name=cls.name,
-                kind=getattr(cls, "kind", "model"),
-                version=cls.version,
-                emotion=emotion,
-                available=bool(state and state.ok),
-                reason=(state.reason if state else reason),
-                upstream=getattr(cls, "upstream", ""),
-                config=method.config_keys() if method is not None and hasattr(method, "config_keys") else {},
-            )
-        )
+        for variant in cls.variants or (None,):
+            infos.append(_describe(cls, variant))
+    for name, reason in _broken.items():
+        if name not in METHODS:
+            infos.append(MethodInfo(name, "plugin", "?", "?", False, reason))
     return infos
+
+
+def _describe(cls: type[Method], variant: str | None) -> MethodInfo:
+    method: Method | None = None
+    try:
+        method = cls() if variant is None else cls(variant=variant)  # type: ignore[call-arg]
+        state = method.availability()
+        available, reason = state.ok, state.reason
+    except EatbenchError as err:  # e.g. a broken config file
+        available, reason = False, str(err)
+    emotions = method.emotions if method is not None else cls.emotions
+    emotion = getattr(cls, "emotion_source", None) if emotions else None
+    emotion = emotion or (f"label ({len(emotions)} emotions)" if emotions else "none")
+    return MethodInfo(
+        name=cls.name,
+        kind=getattr(cls, "kind", "model"),
+        version=cls.version,
+        emotion=emotion,
+        available=available,
+        reason=reason,
+        variant=variant,
+        default=variant == cls.default_variant,
+        upstream=getattr(cls, "upstream", ""),
+        config=method.config_keys() if method is not None and hasattr(method, "config_keys") else {},
+    )

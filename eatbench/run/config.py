@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError
@@ -16,6 +17,14 @@ PROFILES: tuple[str, ...] = ("official", "demo", "portable")
 def series_label(method: str, variant: str | None) -> str:
     """The name a series goes by in tables and ratings: ``eatface`` or ``eatface[w/o-EVE]``."""
     return method if variant in (None, "full") else f"{method}[{variant}]"
+
+
+def resolve_metrics(names: tuple[str, ...] | None, profile: str) -> list[Any]:
+    """Metric instances for ``names`` (None: every registered metric), each with the judge profile."""
+    from eatbench.metrics import registry
+
+    keys = registry.parse_metric_list(",".join(names) if names is not None else None, profile)  # type: ignore[arg-type]
+    return [registry.get_metric(k)(profile=profile) for k in keys]
 
 
 def _registered(name: str) -> bool:
@@ -44,6 +53,10 @@ class RunConfig:
             (failures of the environment are always retried).
         weights: the method's weights folder (EAT-Face ``--weights``).
         from_folder: score videos the method produced elsewhere (``--from-folder``).
+        layout: how the ``from_folder`` videos are framed: ``raw``, ``cropped`` or ``upstream``
+            (:mod:`eatbench.methods.ingest`); required with ``from_folder``.
+        workers: local processes that share the clips (every n-th each, one store); the numbers are
+            those of one process.
         store: the results database (default ``$EATBENCH_HOME/results.db``).
         videos_dir: where generated videos go (default ``$EATBENCH_HOME/videos``).
         command: the command line, recorded with the run.
@@ -62,6 +75,8 @@ class RunConfig:
     retry_failed: bool = False
     weights: Path | None = None
     from_folder: Path | None = None
+    layout: str | None = None
+    workers: int = 1
     store: Path | None = None
     videos_dir: Path | None = None
     command: str = ""
@@ -69,6 +84,19 @@ class RunConfig:
     def __post_init__(self) -> None:
         if self.limit is not None and self.limit < 1:
             raise EatbenchError(f"--limit {self.limit}: must be at least 1")
+        if self.workers < 1:
+            raise EatbenchError(f"--workers {self.workers}: must be at least 1")
+        if self.from_folder is not None or self.layout is not None:
+            from eatbench.methods.ingest import LAYOUT_HELP, LAYOUTS
+
+            if self.from_folder is None:
+                raise EatbenchError(f"--layout {self.layout}: only with --from-folder ({LAYOUT_HELP})")
+            if self.layout not in LAYOUTS:
+                raise EatbenchError(
+                    f"--from-folder needs --layout {', '.join(LAYOUTS)}"
+                    + (f" (got {self.layout!r})" if self.layout else "")
+                    + f": {LAYOUT_HELP}"
+                )
         if self.emotion is not None:
             if self.emotion.lower() not in EMOTIONS:
                 raise EatbenchError(

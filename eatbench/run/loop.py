@@ -3,16 +3,20 @@
 For every clip of a series (a method, variant, dataset split, seed and emotion rule):
 
 1. the generated video is looked up by its cache key (:func:`~eatbench.run.provenance.video_key`);
-   a stored, intact file is reused, otherwise the method generates it into the run's temporary
-   folder, the output contract is checked, and it is moved into ``$EATBENCH_HOME/videos/`` and
-   recorded (a failure is recorded with its error and kind);
+   a stored, intact file is reused, otherwise :func:`~eatbench.methods.contract.run_method` (the one
+   generation path: input resolved once, output contract and face checked, sidecar written) generates
+   it into the run's temporary folder, and it is moved into ``$EATBENCH_HOME/videos/`` and recorded.
+   A failure is recorded with its error and kind; only a deterministic one (crash, contract, no-face)
+   is reused by later runs, every other (the environment, a missing input) is tried again. A user
+   error inside the method (a missing checkpoint, a wrong variant) stops the run with one line;
 2. every metric is looked up by ``(video hash, metric, protocol, judge weights hash, settings)``;
    only the missing ones are computed, and one clip's results are stored in one transaction;
 3. at the end, each metric's per-clip states are merged over the whole series in clip order
    (:func:`~eatbench.run.summary.pool`), so a resumed or sharded run gives exactly the numbers of one pass.
 
 A run killed at any point (SIGKILL included) loses at most the clip in flight: files are moved into
-place only when complete, and the database is the record of what finished.
+place only when complete, and the database is the record of what finished. The run's temporary
+folder is removed when it ends, or when the store, next opened, finds its process dead.
 
 Example:
     >>> cfg = RunConfig(method="static-frame", dataset="demo", limit=2)  # doctest: +SKIP
@@ -23,32 +27,30 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from eatbench.clip import Clip, balanced_subset, identity_clips
-from eatbench.errors import EatbenchError, MissingWeightsError
-from eatbench.methods.base import GenerationInput, Method, check_output
+from eatbench.errors import EatbenchError, InputError, MissingWeightsError
+from eatbench.methods.base import Method
+from eatbench.methods.contract import DETERMINISTIC, GenerationFailed, run_method
+from eatbench.methods.inputs import GenerationInput
 from eatbench.metrics.base import Metric, Sample
-from eatbench.paths import atomic_path, sha256_file
+from eatbench.paths import sha256_file
 from eatbench.run import provenance
-from eatbench.run.config import RunConfig, series_label
+from eatbench.run.config import RunConfig, resolve_metrics, series_label
 from eatbench.run.shard import my_clips, shard_info, wait_for_everyone
-from eatbench.run.summary import ClipOutcome, RunSummary, one_line, pool
-from eatbench.store import MetricKey, MetricValue, ResultsStore, SeriesClip, SeriesRecord, VideoRecord, canonical_json
+from eatbench.run.summary import ClipOutcome, RunSummary, active_metrics, one_line, pool
+from eatbench.store import MetricKey, MetricValue, ResultsStore, VideoRecord
 
 log = logging.getLogger(__name__)
 
-
-def resolve_metrics(names: tuple[str, ...] | None, profile: str) -> list[Metric]:
-    """Metric instances for ``names`` (None: every registered metric), each with the judge profile."""
-    from eatbench.metrics import registry
-
-    keys = registry.parse_metric_list(",".join(names) if names is not None else None, profile)  # type: ignore[arg-type]
-    return [registry.get_metric(k)(profile=profile) for k in keys]
+SCRATCH = ".scratch"  # under the videos folder: one temporary folder per running process
 
 
 class Runner:
@@ -63,6 +65,7 @@ class Runner:
             :func:`eatbench.preprocess.prepare.prepare_clip`).
         progress: called after each clip with (done, total, outcome).
         shard: (index, count) of this process (default: :func:`~eatbench.run.shard.shard_info`).
+        check_face: the output contract's face check (off only for test methods that draw no face).
     """
 
     def __init__(
@@ -75,8 +78,10 @@ class Runner:
         prepare: Callable[[Clip], Any] | None = None,
         progress: Callable[[int, int, ClipOutcome], None] | None = None,
         shard: tuple[int, int] | None = None,
+        check_face: bool = True,
     ) -> None:
         self.config = config
+        self.check_face = check_face
         self.method = method
         self.clips = clips
         self.metrics = metrics
@@ -91,7 +96,9 @@ class Runner:
         if self.method is None:
             from eatbench.methods.registry import resolve_method
 
-            self.method = resolve_method(cfg.method, cfg.variant, weights=cfg.weights, from_folder=cfg.from_folder)
+            self.method = resolve_method(
+                cfg.method, cfg.variant, weights=cfg.weights, from_folder=cfg.from_folder, layout=cfg.layout
+            )
         if cfg.variant is None:
             # `--weights DIR` holding an ablation variant, or `--method eatface-w/o-eve`: that variant's series.
             cfg.variant = self.method.series_variant
@@ -126,13 +133,25 @@ class Runner:
         """The emotion a clip is generated for: the run's ``--emotion``, else the clip's label."""
         return self.config.emotion or clip.emotion
 
-    def run(self) -> RunSummary:
-        """Run the series (this process's shard of it) and return the summary."""
+    def run(self, pool_series: bool = True) -> RunSummary:
+        """Run the series (this process's shard of it) and return the summary.
+
+        Args:
+            pool_series: merge the whole series at the end (False: a worker whose parent pools).
+
+        Raises:
+            EatbenchError: a problem that concerns every clip (an unknown name, a missing checkpoint,
+                a variant the weights do not hold): the run stops, recorded as ``failed`` with the reason.
+        """
         t0 = time.perf_counter()
         # 1. Resolve the method, metrics and clips; fail early on unknown names or no clips.
         self.setup()
         cfg, method, clips, identity = self.config, self.method, self.clips, self.identity
         assert method is not None and clips is not None and identity is not None and self.shard is not None
+        if cfg.workers > 1 and self.shard == (0, 1):
+            from eatbench.run.workers import run_with_workers
+
+            return run_with_workers(self)
         store = ResultsStore(cfg.store)
         weights_hash = method.weights_hash()
         series = provenance.series_key(
@@ -141,38 +160,28 @@ class Runner:
         emotion_of = {c.clip_id: (self.target_emotion(c) if method.emotion_controlled else None) for c in clips}
         keys = {
             c.clip_id: provenance.video_key(
-                method, weights_hash, cfg.dataset.lower(), c, emotion_of[c.clip_id], cfg.seed, identity[c.clip_id]
+                method,
+                weights_hash,
+                cfg.dataset.lower(),
+                c,
+                emotion_of[c.clip_id],
+                cfg.seed,
+                identity[c.clip_id],
+                method.input_key(GenerationInput(clip=c, identity=identity[c.clip_id])),
             )
             for c in clips
         }
 
-        # 2. Record the series and this process's run.
+        # 2. Record the series and this process's run (with its temporary folder).
         config = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()}
         store.put_series(
-            SeriesRecord(
-                series=series,
-                label=series_label(method.name, cfg.variant),
-                method=method.name,
-                variant=cfg.variant,
-                dataset=cfg.dataset.lower(),
-                split=cfg.split,
-                profile=cfg.profile or "official",
-                seed=cfg.seed,
-                emotion=cfg.emotion,
-                config={
-                    **config,
-                    "method_version": method.version,
-                    # Which face each clip was generated from (eatbench.clip.identity_clips).
-                    "identity": {c.clip_id: identity[c.clip_id].clip_id for c in clips},
-                    "weights_hash": weights_hash,
-                    "emotion_controlled": method.emotion_controlled,
-                    "clip_dataset": clips[0].dataset,  # the corpus read (demo, for the MEAD adapter on it)
-                    "kind": getattr(method, "kind", "method"),
-                    "display": getattr(method, "display", None),
-                },
-                clips=tuple(SeriesClip(c.clip_id, keys[c.clip_id], self.target_emotion(c)) for c in clips),
+            provenance.series_record(
+                series, method, cfg, config, weights_hash, clips, identity, keys, self.target_emotion
             )
         )
+        assert cfg.videos_dir is not None
+        (cfg.videos_dir / SCRATCH).mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=cfg.videos_dir / SCRATCH))
         index, count = self.shard
         run_id = store.start_run(
             series=series,
@@ -184,42 +193,48 @@ class Runner:
             machine=provenance.machine_info(),
             shard=index,
             num_shards=count,
+            scratch=scratch,
         )
 
         # 3. Metric cache keys; a metric whose judge weights are missing is n/a for this series.
-        active: dict[str, tuple[Metric, MetricKey]] = {}
-        for m in self.metrics or []:
-            try:
-                jh = provenance.judge_hash(m)
-            except MissingWeightsError as err:
-                store.set_unavailable(series, m.name, str(err))
-                continue
-            store.set_unavailable(series, m.name, None)
-            active[m.name] = (m, MetricKey(m.name, m.protocol, jh, canonical_json(m.settings_key())))
+        active = active_metrics(store, series, self.metrics or [])
 
         # 4. Generate and score this process's shard of the clips.
         mine = my_clips(clips, index, count)
         generated = reused = computed = 0
         failed: dict[str, str] = {}
-        status = "failed"
+        reused_failures: list[str] = []
+        status, error = "failed", None
         try:
             for done, clip in enumerate(mine, 1):
-                ctx = _Clip(clip, keys[clip.clip_id], emotion_of[clip.clip_id], weights_hash, run_id, series)
+                ctx = _Clip(clip, keys[clip.clip_id], emotion_of[clip.clip_id], weights_hash, run_id, series, scratch)
                 outcome = self._one_clip(store, ctx, active)
                 generated += outcome.generated
                 reused += (not outcome.generated) and outcome.failed is None
                 computed += len(outcome.computed)
                 if outcome.failed:
                     failed[clip.clip_id] = outcome.failed
+                if outcome.reused_failure:
+                    reused_failures.append(clip.clip_id)
                 if self.progress is not None:
                     self.progress(done, len(mine), outcome)
             status = "finished"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        except EatbenchError as err:  # concerns every clip: stop here, with the reason
+            error = str(err)
+            raise
         finally:
-            store.finish_run(run_id, status)
+            store.finish_run(run_id, status, len(failed), error)
+            shutil.rmtree(scratch, ignore_errors=True)
 
         # 5. Merge per-clip states over the whole series (every shard), in clip order.
-        wait_for_everyone()
-        summaries = pool(store, series, self.metrics or [], active, run_id)
+        summaries = []
+        if pool_series:
+            wait_for_everyone()
+            summaries = pool(store, series, self.metrics or [], active, run_id)
+        store.close()
         return RunSummary(
             series=series,
             label=series_label(method.name, cfg.variant),
@@ -232,6 +247,7 @@ class Runner:
             computed=computed,
             seconds=time.perf_counter() - t0,
             metrics=summaries,
+            reused_failures=reused_failures,
             variant=cfg.variant,
         )
 
@@ -244,32 +260,40 @@ class Runner:
                 prepared.append(self.prepare(clip))  # type: ignore[misc]
             return prepared[0]
 
-        # 1. The video: reuse an intact cached file, skip a recorded failure, or generate.
+        # 1. The video: reuse an intact cached file or a deterministic failure; otherwise generate.
         row = store.get_video(ctx.key)
         generated = False
-        if row is not None and row.status == "failed" and not cfg.retry_failed:
-            return ClipOutcome(clip.clip_id, False, row.error)
-        if row is None or row.status != "ok" or not _intact(row):
-            row = self._generate(store, ctx, prep)
+        if row is not None and row.status == "failed" and row.failure in DETERMINISTIC and not cfg.retry_failed:
+            return ClipOutcome(clip.clip_id, False, row.error, reused_failure=True)
+        if row is None or row.status != "ok" or not provenance.intact(row):
+            row = self._generate(store, ctx)
             if row.status != "ok":
                 return ClipOutcome(clip.clip_id, True, row.error)
             generated = True
         assert row.path is not None and row.video_hash is not None
 
-        # 2. The metrics this video has no stored value for.
+        # 2. The metrics this video has no stored value for (or only a failure worth retrying).
         stored = store.get_metric_values(row.video_hash, [k for _, k in active.values()])
         todo = [
             (m, k)
             for name, (m, k) in active.items()
-            if name not in stored or (cfg.retry_failed and stored[name].status != "ok")
+            if name not in stored
+            or (stored[name].status != "ok" and (cfg.retry_failed or stored[name].failure not in DETERMINISTIC))
         ]
+        redo = {m.name for m, _ in todo}
+        failures = [f"{n}: {v.error}" for n, v in stored.items() if v.status != "ok" and n not in redo]
         if not todo:
-            return ClipOutcome(clip.clip_id, generated, None)
+            return ClipOutcome(clip.clip_id, generated, "; ".join(failures) or None, reused_failure=bool(failures))
         from eatbench.io import read_audio, read_video
 
         p = prep()
+        gen = read_video(row.path).frames
+        if len(gen) < len(p.frames):  # e.g. stored by an older contract: never score half a clip
+            error = f"{row.path}: cut short: {len(gen)} frames, the reference has {len(p.frames)}"
+            store.put_video(replace(row, status="failed", error=error, failure="contract", run_id=ctx.run_id))
+            return ClipOutcome(clip.clip_id, generated, error)
         sample = Sample(
-            gen=read_video(row.path).frames,
+            gen=gen,
             gt=p.frames,
             source=p.reference,
             # The generated video's own track (the contract muxes the clip's audio; shifted-audio delays it).
@@ -292,51 +316,55 @@ class Runner:
                 raise
             except Exception as err:
                 log.debug("metric %s failed on %s", m.name, clip.clip_id, exc_info=True)
-                results.append(MetricValue(k, "failed", error=one_line(err), seconds=time.perf_counter() - t0))
+                kind = "environment" if isinstance(err, (OSError, MemoryError)) else "crash"
+                results.append(
+                    MetricValue(k, "failed", error=one_line(err), failure=kind, seconds=time.perf_counter() - t0)
+                )
+                failures.append(f"{m.name}: {one_line(err)}")
         store.put_metric_values(row.video_hash, results, ctx.run_id)
-        return ClipOutcome(clip.clip_id, generated, None, [r.key.metric for r in results])
+        return ClipOutcome(clip.clip_id, generated, "; ".join(failures) or None, [r.key.metric for r in results])
 
-    def _generate(self, store: ResultsStore, ctx: _Clip, prep: Callable[[], Any]) -> VideoRecord:
-        """Generate one clip's video, check it, move it into place and record it (or its failure)."""
+    def _generate(self, store: ResultsStore, ctx: _Clip) -> VideoRecord:
+        """Generate one clip's video through the one generation path, move it into place and record
+        it, or record its failure (a user error concerning every clip propagates and stops the run)."""
         cfg, method, clip = self.config, self.method, ctx.clip
         assert method is not None and cfg.videos_dir is not None
         final = cfg.videos_dir / method.name / ctx.key[:2] / f"{ctx.key}.mkv"
-        base = {
-            "key": ctx.key,
-            "method": method.name,
-            "variant": cfg.variant,
-            "method_version": method.version,
-            "weights_hash": ctx.weights_hash,
-            "dataset": cfg.dataset.lower(),
-            "clip_id": clip.clip_id,
-            "emotion": ctx.emotion,
-            "seed": cfg.seed,
-            "run_id": ctx.run_id,
-        }
-        t0 = time.perf_counter()
-        try:
-            from eatbench.io import frames_for_audio
-
-            with atomic_path(final) as tmp:
-                inp = GenerationInput(clip=clip, identity=(self.identity or {}).get(clip.clip_id))
-                out = Path(method.generate(inp, ctx.emotion, cfg.seed, tmp))
-                if out.resolve() != tmp.resolve():
-                    os.replace(out, tmp)
-                check_output(tmp, frames_for_audio(prep().audio))
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as err:
-            log.debug("generation failed for %s", clip.clip_id, exc_info=True)
-            record = VideoRecord(**base, status="failed", error=one_line(err), seconds=time.perf_counter() - t0)
-            store.put_video(record)
-            return record
-        record = VideoRecord(
-            **base,
-            status="ok",
-            path=str(final),
-            video_hash=sha256_file(final),
-            seconds=time.perf_counter() - t0,
+        base = VideoRecord(
+            key=ctx.key,
+            method=method.name,
+            variant=method.variant,
+            method_version=method.version,
+            weights_hash=ctx.weights_hash,
+            dataset=cfg.dataset.lower(),
+            clip_id=clip.clip_id,
+            emotion=ctx.emotion,
+            seed=cfg.seed,
+            status="failed",
+            run_id=ctx.run_id,
         )
+        t0 = time.perf_counter()
+        tmp = ctx.scratch / f"{ctx.key}.mkv"
+        inp = GenerationInput(clip=clip, identity=(self.identity or {}).get(clip.clip_id))
+        try:
+            run_method(method, inp, ctx.emotion, cfg.seed, tmp, check_face=self.check_face, prepare=self.prepare)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp.with_suffix(".json"), final.with_suffix(".json"))
+            os.replace(tmp, final)  # the video last: a file at its final path is always complete
+            video_hash = sha256_file(final)
+        except GenerationFailed as err:
+            return self._failed(store, base, err.kind, str(err), t0)
+        except InputError as err:  # this clip's input: a missing file may be supplied later
+            return self._failed(store, base, "input", str(err), t0)
+        except OSError as err:  # disk full, permissions: the environment, retried by the next run
+            return self._failed(store, base, "environment", one_line(err), t0)
+        record = replace(base, status="ok", path=str(final), video_hash=video_hash, seconds=time.perf_counter() - t0)
+        store.put_video(record)
+        return record
+
+    def _failed(self, store: ResultsStore, base: VideoRecord, kind: str, error: str, t0: float) -> VideoRecord:
+        log.debug("generation failed for %s (%s): %s", base.clip_id, kind, error)
+        record = replace(base, error=error, failure=kind, seconds=time.perf_counter() - t0)
         store.put_video(record)
         return record
 
@@ -344,14 +372,10 @@ class Runner:
 class _Clip:
     """One clip of the loop with its cache key, target emotion and the run it belongs to."""
 
-    __slots__ = ("clip", "emotion", "key", "run_id", "series", "weights_hash")
+    __slots__ = ("clip", "emotion", "key", "run_id", "scratch", "series", "weights_hash")
 
-    def __init__(self, clip: Clip, key: str, emotion: str | None, weights_hash: str, run_id: int, series: str):
+    def __init__(
+        self, clip: Clip, key: str, emotion: str | None, weights_hash: str, run_id: int, series: str, scratch: Path
+    ) -> None:
         self.clip, self.key, self.emotion = clip, key, emotion
-        self.weights_hash, self.run_id, self.series = weights_hash, run_id, series
-
-
-def _intact(row: VideoRecord) -> bool:
-    """The stored file exists and still has the recorded content hash."""
-    path = Path(row.path or "")
-    return path.is_file() and provenance.file_hash(path) == row.video_hash
+        self.weights_hash, self.run_id, self.series, self.scratch = weights_hash, run_id, series, scratch

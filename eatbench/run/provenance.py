@@ -16,6 +16,7 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ from eatbench.clip import Clip
 from eatbench.methods.base import Method
 from eatbench.metrics.base import Metric
 from eatbench.paths import sha256_file
-from eatbench.store import canonical_json
+from eatbench.run.config import RunConfig, series_label
+from eatbench.store import SeriesClip, SeriesRecord, VideoRecord, canonical_json
 
 _HASH_MEMO: dict[tuple[str, int, int], str] = {}
 
@@ -41,6 +43,12 @@ def file_hash(path: Path) -> str:
     if memo not in _HASH_MEMO:
         _HASH_MEMO[memo] = sha256_file(path)
     return _HASH_MEMO[memo]
+
+
+def intact(row: VideoRecord) -> bool:
+    """The stored video file exists and still has the recorded content hash."""
+    path = Path(row.path or "")
+    return path.is_file() and file_hash(path) == row.video_hash
 
 
 def judge_hash(metric: Metric) -> str:
@@ -117,6 +125,43 @@ def series_key(
         "clips": [c.clip_id for c in clips],
     }
     return hashlib.sha256(canonical_json(fields).encode()).hexdigest()[:24]
+
+
+def series_record(
+    series: str,
+    method: Method,
+    cfg: RunConfig,
+    config: dict[str, Any],
+    weights_hash: str,
+    clips: list[Clip],
+    identity: dict[str, Clip],
+    keys: dict[str, str],
+    target_emotion: Callable[[Clip], str],
+) -> SeriesRecord:
+    """What the store records about a series: its identity, the run config and the clips' video keys."""
+    return SeriesRecord(
+        series=series,
+        label=series_label(method.name, cfg.variant),
+        method=method.name,
+        variant=cfg.variant,
+        dataset=cfg.dataset.lower(),
+        split=cfg.split,
+        profile=cfg.profile or "official",
+        seed=cfg.seed,
+        emotion=cfg.emotion,
+        config={
+            **config,
+            "method_version": method.version,
+            # Which face each clip was generated from (eatbench.clip.identity_clips).
+            "identity": {c.clip_id: identity[c.clip_id].clip_id for c in clips},
+            "weights_hash": weights_hash,
+            "emotion_controlled": method.emotion_controlled,
+            "clip_dataset": clips[0].dataset,  # the corpus read (demo, for the MEAD adapter on it)
+            "kind": getattr(method, "kind", "method"),
+            "display": getattr(method, "display", None),
+        },
+        clips=tuple(SeriesClip(c.clip_id, keys[c.clip_id], target_emotion(c)) for c in clips),
+    )
 
 
 def git_commit() -> str:

@@ -57,13 +57,17 @@ class RunSummary:
     seconds: float
     metrics: list[MetricSummary]
     reused_failures: list[str] = field(default_factory=list)  # failed clips whose failure came from the cache
-    variant: str | None = None
+    variant: str | None = None  # the method's variant (its default too: 'full'); None without variants
 
 
 class RunHadFailures(EatbenchError):
-    """A run finished, but some clips failed: their values are missing from the pooled numbers."""
+    """A run finished, but some clips failed: their values are missing from the pooled numbers.
 
-    exit_code: int = 4
+    Exit code 1, the code of a command that ran but whose check failed (``eatbench.errors``): 2 is a
+    usage error (nothing run, or the run stopped), 4 a fault of the environment that stopped the command.
+    """
+
+    exit_code: int = 1
 
 
 def failures_error(summary: RunSummary) -> RunHadFailures | None:
@@ -82,6 +86,25 @@ def failures_error(summary: RunSummary) -> RunHadFailures | None:
         f"{n} of {summary.n_shard} clips failed{why}; the pooled values leave them out. Failures of the "
         "environment (disk, missing inputs, interruptions) are retried by running the same command"
     )
+
+
+def active_metrics(store: ResultsStore, series: str, metrics: list[Metric]) -> dict[str, tuple[Metric, MetricKey]]:
+    """The metrics that can run, with their cache keys; one whose judge weights are missing is n/a
+    for the series (recorded with the reason)."""
+    from eatbench.errors import MissingWeightsError
+    from eatbench.run.provenance import judge_hash
+    from eatbench.store import canonical_json
+
+    active: dict[str, tuple[Metric, MetricKey]] = {}
+    for m in metrics:
+        try:
+            jh = judge_hash(m)
+        except MissingWeightsError as err:
+            store.set_unavailable(series, m.name, str(err))
+            continue
+        store.set_unavailable(series, m.name, None)
+        active[m.name] = (m, MetricKey(m.name, m.protocol, jh, canonical_json(m.settings_key())))
+    return active
 
 
 def pool(

@@ -181,7 +181,7 @@ def open_readonly(path: Path) -> sqlite3.Connection:
         raise EatbenchError(f"no results store at {path}; run `eatbench run ...` first (or set EATBENCH_HOME)")
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     wal = path.with_name(path.name + "-wal")
-    if not os.access(path.parent, os.W_OK):
+    if not _writable_folder(path.parent):
         if wal.is_file() and wal.stat().st_size > 0:
             raise EatbenchError(
                 f"results store {path}: its write-ahead log {wal.name} still holds writes and the folder is "
@@ -194,6 +194,15 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as err:
         raise friendly(err, path) from None
     return conn
+
+
+def _writable_folder(folder: Path) -> bool:
+    """False for a folder this process cannot write, or one whose mode lets nobody write it (a folder
+    made read-only on purpose: root would write it anyway, and SQLite would leave a ``-shm`` file)."""
+    try:
+        return os.access(folder, os.W_OK) and bool(folder.stat().st_mode & 0o222)
+    except OSError:
+        return False
 
 
 def open_writable(path: Path) -> sqlite3.Connection:

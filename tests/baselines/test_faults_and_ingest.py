@@ -13,7 +13,7 @@ from eatbench.errors import EatbenchError, InputError, MissingWeightsError
 from eatbench.io import read_video, write_video
 from eatbench.methods.base import GenerationInput
 from eatbench.methods.contract import GenerationFailed, run_method
-from eatbench.methods.registry import get_method
+from eatbench.methods.registry import get_method, resolve_method
 
 
 @pytest.fixture
@@ -84,11 +84,11 @@ def test_ingest_by_naming_rule(mead, clip, tmp_path: Path) -> None:
 
     prepared = prepare_clip(clip)
     folder = tmp_path / "videos"
-    # a method never run here, square 512-px output at 30 fps, in EAT's naming ({actor}_{emo3}_{level}_{NNN})
-    frames = np.repeat(np.repeat(prepared.frames, 2, axis=1), 2, axis=2)
+    # a method never run here, benchmark crops at 30 fps, in EAT's naming ({actor}_{emo3}_{level}_{NNN})
+    frames = prepared.frames
     idx = np.floor(np.arange(round(len(frames) * 30 / 25)) * 25 / 30).astype(int)
     write_video(folder / f"{clip.actor}_ang_{clip.level}_{clip.sentence}.mp4", frames[idx], 30.0, lossless=False)
-    method = get_method("dreamtalk", from_folder=folder)
+    method = resolve_method("dreamtalk", from_folder=folder, layout="cropped")
     out = run_method(method, GenerationInput(clip=clip), "angry", 0, tmp_path / "o.mkv")
     got = read_video(out).frames
     assert got.shape == prepared.frames.shape
@@ -109,6 +109,10 @@ def test_ingest_of_a_known_method_uses_its_normalisation(clip, tmp_path: Path) -
     folder = tmp_path / "mit"
     write_video(folder / f"{clip.clip_id}.mkv", trip, 62.5)
     out = run_method(
-        get_method("makeittalk", from_folder=folder), GenerationInput(clip=clip), None, 0, tmp_path / "o.mkv"
+        resolve_method("makeittalk", from_folder=folder, layout="upstream"),
+        GenerationInput(clip=clip),
+        None,
+        0,
+        tmp_path / "o.mkv",
     )
     assert np.array_equal(read_video(out).frames, prepared.frames)  # lossless in, bit-exact out

@@ -148,3 +148,37 @@ def test_unknown_dataset_suggests(tmp_path):
 def test_demo_without_corpus_says_how_to_make_it(tmp_path):
     with pytest.raises(EatbenchError, match="eatbench data demo"):
         get_dataset("demo", tmp_path)
+
+
+def test_mead_on_a_demo_corpus_says_which_split_rule_and_why(mead_root, caplog):
+    import logging
+
+    (mead_root / "demo.json").write_text(json.dumps({"split": "clip"}))
+    with caplog.at_level(logging.WARNING, logger="eatbench.datasets.mead"):
+        ds = get_dataset("mead", mead_root)
+    assert ds.split_rule == "clip" and "demo.json" in ds.split_reason
+    (record,) = caplog.records
+    assert "generated demo corpus" in record.getMessage() and "'clip'" in record.getMessage()
+    assert "every fourth sentence held out" in record.getMessage() and "--dataset demo" in record.getMessage()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="eatbench.datasets.mead"):
+        assert get_dataset("demo", mead_root).split_rule == "clip"  # asked for the demo corpus: nothing to say
+    assert not caplog.records
+
+
+def test_a_split_file_of_another_rule_names_no_option_that_does_not_exist(mead_root):
+    get_dataset("mead", mead_root).clips()  # writes the actor split
+    with pytest.raises(EatbenchError) as info:
+        get_dataset("mead", mead_root, split_rule="clip").clips()
+    assert "--split-rule" not in str(info.value) and "delete the file to re-split" in str(info.value)
+    with pytest.raises(EatbenchError, match="MEAD split rule 'speaker'") as info:
+        get_dataset("mead", mead_root, split_rule="speaker")
+    assert "--" not in str(info.value)
+
+
+def test_dataset_names_come_from_the_registry():
+    from eatbench.datasets.base import DATASETS
+    from eatbench.datasets.registry import dataset_help, dataset_names
+
+    assert set(dataset_names()) == set(DATASETS.names()) >= {"demo", "mead", "crema-d", "folder"}
+    assert dataset_help() == "demo, crema-d, folder or mead"

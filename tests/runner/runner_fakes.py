@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
 
 from eatbench.clip import Clip  # noqa: E402
 from eatbench.io import Audio, read_audio, read_video, write_video  # noqa: E402
-from eatbench.methods.base import GenerationInput, Method  # noqa: E402
+from eatbench.methods.base import Method, ResolvedInput  # noqa: E402
 from eatbench.metrics.base import Metric, Sample  # noqa: E402
 
 N_FRAMES = 6
@@ -67,9 +67,16 @@ def load_corpus(root: Path) -> list[Clip]:
 
 
 def prepare(clip: Clip) -> SimpleNamespace:
-    """The prepared-clip fields the runner uses, read straight from the clip's file."""
+    """The prepared-clip fields the runner and the input resolution use, read straight from the clip's file."""
     video = read_video(clip.video)
-    return SimpleNamespace(frames=video.frames, audio=read_audio(clip.video), reference=video.frames[0])
+    return SimpleNamespace(
+        frames=video.frames,
+        audio=read_audio(clip.video),
+        reference=video.frames[0],
+        reference_index=0,
+        crop_box=np.array([0, 0, SIZE, SIZE], np.float32),
+        mask_boxes=None,
+    )
 
 
 class NoisyCopy(Method):
@@ -83,7 +90,7 @@ class NoisyCopy(Method):
         self.crash_on = crash_on
         self.calls = 0
 
-    def generate(self, inp: GenerationInput, emotion: str | None, seed: int, out_path: Path) -> Path:
+    def generate(self, inp: ResolvedInput, emotion: str | None, seed: int, out_path: Path) -> Path:
         assert inp.clip is not None
         self.calls += 1
         if inp.clip.clip_id in self.crash_on:
@@ -174,6 +181,7 @@ def main() -> None:
         clips=load_corpus(args.corpus),
         metrics=metrics,
         prepare=prepare,
+        check_face=False,  # noise, no face
     )
     summary = runner.run()
     if args.out:

@@ -91,10 +91,10 @@ except EatbenchError as e:
 def test_a_read_only_store_gives_one_clear_line_and_stays_intact():
     d = Path(tempfile.mkdtemp(prefix="eatbench-ro-"))
     try:
-        _fill(ResultsStore(d / "r.db"))
-        ResultsStore(d / "r.db").put_ratings(
-            [{"participant": "p1", "method": "m", "clip": "c", "question": "emo", "score": 7}], "x"
-        )
+        store = ResultsStore(d / "r.db")
+        _fill(store)
+        store.put_ratings([{"participant": "p1", "method": "m", "clip": "c", "question": "emo", "score": 7}], "x")
+        store.close()  # a clean close: everything is in the database file
         before = (d / "r.db").read_bytes()
         for p in [d, *d.iterdir()]:
             os.chmod(p, 0o555 if p.is_dir() else 0o444)
@@ -166,3 +166,112 @@ def test_processes_creating_a_fresh_store_at_once_lose_nothing(tmp_path):
         ]
         assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
         assert len(ResultsStore(db, readonly=True).list_ratings()) == 80
+
+
+_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '1');
+CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, series TEXT NOT NULL, started REAL NOT NULL,
+  finished REAL, status TEXT NOT NULL, command TEXT NOT NULL, version TEXT NOT NULL, git_commit TEXT NOT NULL,
+  config TEXT NOT NULL, profile TEXT NOT NULL, machine TEXT NOT NULL, shard INTEGER NOT NULL DEFAULT 0,
+  num_shards INTEGER NOT NULL DEFAULT 1);
+INSERT INTO runs (series, started, finished, status, command, version, git_commit, config, profile, machine)
+  VALUES ('s', 1.0, 2.0, 'finished', 'eatbench run', '0.1.0', 'abc', '{}', 'demo', '{}');
+CREATE TABLE videos (key TEXT PRIMARY KEY, method TEXT NOT NULL, variant TEXT, method_version TEXT NOT NULL,
+  weights_hash TEXT NOT NULL, dataset TEXT NOT NULL, clip_id TEXT NOT NULL, emotion TEXT, seed INTEGER NOT NULL,
+  status TEXT NOT NULL, path TEXT, video_hash TEXT, error TEXT, seconds REAL, run_id INTEGER, created REAL NOT NULL);
+INSERT INTO videos VALUES ('k', 'm', NULL, '1', '', 'demo', 'c', 'happy', 0, 'failed', NULL, NULL, 'boom', 1.0, 1, 1.0);
+CREATE TABLE metric_values (video_hash TEXT NOT NULL, metric TEXT NOT NULL, protocol TEXT NOT NULL,
+  judge_hash TEXT NOT NULL, settings TEXT NOT NULL, status TEXT NOT NULL, state BLOB, value REAL, error TEXT,
+  seconds REAL, run_id INTEGER, created REAL NOT NULL, PRIMARY KEY (video_hash, metric, protocol, judge_hash, settings));
+"""
+
+
+def test_a_schema_1_store_is_migrated_and_its_rows_kept(tmp_path):
+    con = sqlite3.connect(tmp_path / "r.db")
+    con.executescript(_V1)
+    con.close()
+    store = ResultsStore(tmp_path / "r.db")
+    assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+    (run,) = store.list_runs()
+    assert (run.status, run.n_failed, run.pid) == ("finished", 0, None)
+    (video,) = store.list_videos()
+    assert (video.status, video.error, video.failure) == ("failed", "boom", None)  # unknown kind: retried
+
+
+def test_a_run_whose_process_died_reads_interrupted_and_its_scratch_is_removed(tmp_path):
+    import subprocess
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    (scratch / "half.mkv").write_bytes(b"half a file")
+    code = (
+        "import sys; from pathlib import Path; from eatbench.store import ResultsStore; "
+        "s = ResultsStore(sys.argv[1]); s.start_run(series='s', command='c', version='v', git_commit='g', "
+        "config={}, profile='demo', machine={}, scratch=Path(sys.argv[2]))"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "r.db"), str(scratch)], check=True, timeout=60,
+                   cwd=str(Path(__file__).resolve().parents[2]))  # fmt: skip
+    # the process is gone but its run says "running": a read-only reader shows it interrupted ...
+    assert [r.status for r in ResultsStore(tmp_path / "r.db", readonly=True).list_runs()] == ["interrupted"]
+    assert scratch.exists()
+    # ... and the next writer records it and removes its temporary files
+    store = ResultsStore(tmp_path / "r.db")
+    assert store.conn.execute("SELECT status FROM runs").fetchone()[0] == "interrupted"
+    assert not scratch.exists()
+    # a live run (this process) stays running
+    store.start_run(series="s", command="c", version="v", git_commit="g", config={}, profile="demo", machine={})
+    assert [r.status for r in ResultsStore(tmp_path / "r.db").list_runs()] == ["interrupted", "running"]
+
+
+_READER = """
+import os, sys
+if os.geteuid() == 0 and sys.argv[2] == "drop":  # root ignores file modes: read as an unprivileged user
+    os.setgid(65534); os.setuid(65534)
+from typer.testing import CliRunner
+from eatbench.cli import app
+for args in (["results", "list"], ["results", "show"], ["results", "export", "--format", "jsonl"],
+             ["table", "1", "--dataset", "demo"]):
+    r = CliRunner().invoke(app, [*args, *(["--store", sys.argv[1]] if args[0] == "results" else [])])
+    print("EXIT", args[0], args[1], r.exit_code, r.output.replace(chr(10), " ")[:3000])
+"""
+
+
+def _nobody_can_run_python() -> bool:
+    code = "import os; os.setgid(65534); os.setuid(65534); import logging, typer"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60).returncode == 0
+
+
+def test_a_cleanly_finished_store_is_read_from_a_read_only_folder(tmp_path):
+    from eatbench.store import PooledValue, SeriesRecord
+
+    d = Path(tempfile.mkdtemp(prefix="eatbench-ro-read-"))
+    try:
+        store = ResultsStore(d / "results.db")
+        _fill(store)
+        store.put_series(SeriesRecord("s", "m", "m", None, "demo", "test", "demo", 0, None, {}, ()))
+        store.put_pooled("s", PooledValue(MetricKey("psnr", "p/v1", "", "{}"), 31.5, 3, 3, 0, {}))
+        run = store.start_run(series="s", command="c", version="v", git_commit="g", config={}, profile="demo",
+                              machine={})  # fmt: skip
+        store.finish_run(run, "finished")
+        store.close()  # a clean close folds the WAL into the file
+        assert not (d / "results.db-wal").exists() or (d / "results.db-wal").stat().st_size == 0
+        for p in [d, *d.iterdir()]:
+            os.chmod(p, 0o555 if p.is_dir() else 0o444)
+        before = {p.name: p.read_bytes() for p in d.iterdir()}
+        env = {**os.environ, "EATBENCH_HOME": str(d), "COLUMNS": "200"}
+        # As root, read as nobody where the interpreter lets us (else as root: the folder's mode says
+        # read-only, and the check below shows that nothing was written).
+        drop = os.geteuid() == 0 and _nobody_can_run_python()
+        res = subprocess.run([sys.executable, "-c", _READER, str(d / "results.db"), "drop" if drop else "keep"],
+                             capture_output=True, text=True, env=env, cwd=str(Path(__file__).resolve().parents[2]),
+                             timeout=300)  # fmt: skip
+        exits = [line.split() for line in res.stdout.splitlines() if line.startswith("EXIT")]
+        assert len(exits) == 4, res.stdout + res.stderr
+        assert all(e[3] == "0" for e in exits), res.stdout
+        assert "31.5" in res.stdout and "finished" in res.stdout
+        assert {p.name: p.read_bytes() for p in d.iterdir()} == before  # no file created or changed
+    finally:
+        for p in [d, *d.iterdir()]:
+            os.chmod(p, 0o755 if p.is_dir() else 0o644)
+        shutil.rmtree(d)
