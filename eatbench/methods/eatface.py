@@ -77,6 +77,7 @@ class EATFace(Method):
         sampling: str = "parallel",
         batch_size: int = 75,
         interpolation: str = "auto",
+        intensity: float = 1.0,
     ) -> None:
         from eatface.errors import EATFaceError
         from eatface.variants import get_ablation
@@ -97,6 +98,7 @@ class EATFace(Method):
         self.sampling = sampling
         self.batch_size = batch_size
         self.interpolation = interpolation
+        self.intensity = intensity  # the emotion's strength (eatface.emotion_mix): 0 neutral, 1 trained, <= 1.5
         self._pipe: Any = None
 
     # ------------------------------------------------------------------ weights
@@ -163,6 +165,21 @@ class EATFace(Method):
         return self._pipe
 
     # ------------------------------------------------------------------ generation
+    def check_emotion(self, emotion: str | None) -> str | None:
+        """One emotion word, or a blend such as ``happy=0.7,surprised=0.3`` of our emotion words."""
+        from eatface.emotion_mix import parse_emotion
+        from eatface.errors import EATFaceError
+
+        if emotion is None or not self.emotion_controlled:
+            return None
+        try:
+            names = parse_emotion(emotion)
+        except EATFaceError as err:
+            raise EatbenchError(str(err)) from None
+        for name in names:
+            super().check_emotion(name)
+        return emotion if len(names) > 1 else next(iter(names))
+
     def generate(self, inp: GenerationInput, emotion: str | None, seed: int, out_path: Path) -> Path:
         import torch
         import torch.nn.functional as F
@@ -204,6 +221,7 @@ class EATFace(Method):
                 batch_size=self.batch_size,
                 generator=torch.Generator().manual_seed(seed),
                 interpolation=self.interpolation,
+                intensity=self.intensity,
             ).frames
         except EATFaceError as err:
             raise EatbenchError(str(err)) from None
