@@ -48,6 +48,7 @@ from eatface.emotion_mix import DEFAULT_INTENSITY_MODE, check_intensity, mixed_c
 from eatface.errors import EATFaceError
 from eatface.eve import EmotionVisualEmbedding, clip_image_embeds, clip_text_embeds
 from eatface.interpolation import FrameInterpolator, smooth_frames
+from eatface.log_mel import LogMelEncoder  # noqa: F401  (imported so from_pretrained can load the component)
 from eatface.mask import default_boxes, masked_image
 from eatface.unet import predict_noise
 from eatface.variants import get_ablation

@@ -87,3 +87,20 @@ def test_save_load_round_trip_and_interface(tmp_path):
 
 def test_very_short_input_still_gives_one_feature():
     assert LogMelEncoder(n_mels=8, context=1).features(np.zeros(100, np.float32)).shape == (1, 24)
+
+
+def test_a_saved_tiny_pipeline_loads_in_a_fresh_process(tmp_path):
+    """from_pretrained finds the log-mel component without the caller importing eatface.log_mel first."""
+    import subprocess
+    import sys
+
+    from eatface import build_pipeline, get_preset
+
+    build_pipeline(get_preset("tiny", ablation="w/o-Emo")).save_pretrained(tmp_path)
+    code = (
+        "import sys; from eatface.pipeline_eatface import EATFacePipeline; "
+        "p = EATFacePipeline.from_pretrained(sys.argv[1]); print(type(p.audio_encoder).__name__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "LogMelEncoder"
