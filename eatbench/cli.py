@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import NoReturn
 
 import typer
 
+from eatbench.click_errors import click_kind, usage_line
 from eatbench.commands import (
     ablate,
     data,
@@ -19,6 +21,7 @@ from eatbench.commands import (
     generate,
     methods,
     metrics,
+    report,
     reproduce,
     results,
     run,
@@ -27,7 +30,7 @@ from eatbench.commands import (
     train,
     weights,
 )
-from eatbench.errors import EatbenchError
+from eatbench.errors import EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_USAGE, EatbenchError, EnvironmentFault
 
 app = typer.Typer(
     name="eatbench",
@@ -49,6 +52,7 @@ app.command("reproduce")(reproduce.reproduce)
 app.add_typer(train.app, name="train")
 app.add_typer(results.app, name="results")
 app.add_typer(study.app, name="study")
+app.add_typer(report.app, name="report")
 
 
 @app.callback()
@@ -58,27 +62,39 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
     )
 
 
-def main() -> None:
-    """Console-script entry point."""
-    try:
-        app(standalone_mode=False)
-    except EatbenchError as err:
-        typer.echo(f"error: {err}", err=True)
-        sys.exit(err.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("interrupted: everything finished so far is stored; run the same command to resume", err=True)
-        sys.exit(130)
-    except typer.Abort:
-        sys.exit(1)
-    except SystemExit:
-        raise
-    except Exception as err:  # click usage errors arrive here with standalone_mode=False
-        import click
+def main(args: list[str] | None = None) -> None:
+    """Console-script entry point: run the app and turn every outcome into an exit code.
 
-        if isinstance(err, click.exceptions.ClickException):
-            err.show()
-            sys.exit(err.exit_code)
-        raise
+    ``typer.Exit(code)`` reaches the shell as ``code``; a usage error, an :class:`EatbenchError` or a
+    file-system fault is one line on stderr (``-v`` adds the traceback of a fault) with the exit codes
+    documented in :mod:`eatbench.errors`.
+    """
+    try:
+        code = app(args=args, prog_name="eatbench", standalone_mode=False)
+    except EatbenchError as err:
+        _fail(err.exit_code, str(err))
+    except KeyboardInterrupt:
+        _fail(EXIT_INTERRUPTED, "interrupted: everything finished so far is stored; run the same command to resume")
+    except OSError as err:  # a file-system fault that no command turned into an EnvironmentFault
+        logging.getLogger("eatbench").debug("environment fault", exc_info=True)
+        _fail(EXIT_ENVIRONMENT, str(EnvironmentFault.from_os_error(err)))
+    except Exception as err:
+        kind = click_kind(err)
+        if kind is None:
+            raise
+        if kind == "abort":
+            _fail(1, "aborted")
+        if kind == "no-args":  # a bare group (`eatbench data`): its help, as typer prints it
+            typer.echo(err.format_message())  # type: ignore[attr-defined]
+            sys.exit(EXIT_USAGE)
+        _fail(getattr(err, "exit_code", EXIT_USAGE), usage_line(err))
+    # standalone_mode=False hands back typer.Exit's code instead of exiting: pass it on.
+    sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)
+
+
+def _fail(code: int, message: str) -> NoReturn:
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -161,11 +161,18 @@ def check_speech(audio: Audio, source: str | os.PathLike = "audio", min_seconds:
 
 
 def write_audio(path: str | os.PathLike, audio: Audio) -> None:
-    """Write 16-bit PCM WAV atomically."""
-    import soundfile as sf
+    """Write 16-bit PCM mono WAV atomically.
 
-    with atomic_path(path) as tmp:
-        sf.write(str(tmp), audio.int16, audio.sample_rate, subtype="PCM_16", format="WAV")
+    The standard library's ``wave`` writes the same bytes as libsndfile's PCM_16 WAV, and reports a
+    full disk as the ``OSError`` it is (libsndfile says only "System error").
+    """
+    import wave
+
+    with atomic_path(path) as tmp, wave.open(str(tmp), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(audio.sample_rate)
+        out.writeframes(audio.int16.astype("<i2").tobytes())
 
 
 def write_video(

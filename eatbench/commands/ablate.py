@@ -9,7 +9,7 @@ import typer
 
 
 def ablate(
-    variant: str = typer.Argument(..., help="w/o-EVE, w/o-FEC, w/o-Emo or full (case-insensitive)."),
+    variant: str = typer.Argument(..., help="A variant of --method (eatface: w/o-EVE, w/o-FEC, w/o-Emo or full)."),
     dataset: str = typer.Option(..., "--dataset", "-d", help="demo, mead, crema-d or folder."),
     root: Path | None = typer.Option(None, "--root", help="Dataset folder (demo has a default)."),
     split: str = typer.Option("test", "--split", help="train, val, test or all."),
@@ -23,7 +23,7 @@ def ablate(
     """Run an EAT-Face ablation variant and score it (Emo-Acc by default)."""
     from eatbench.commands.run import execute
     from eatbench.metrics.registry import parse_metric_list
-    from eatbench.runner import RunConfig, canonical_variant
+    from eatbench.run import RunConfig
 
     cfg = RunConfig(
         method=method,
@@ -34,7 +34,7 @@ def ablate(
         seed=seed,
         metrics=tuple(parse_metric_list(metrics)) if metrics else None,
         profile=profile,
-        variant=canonical_variant(variant),
+        variant=variant,
         weights=weights,
         command="eatbench " + " ".join(sys.argv[1:]),
     )

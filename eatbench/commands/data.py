@@ -37,12 +37,16 @@ def _progress():
 def demo(
     root: Path | None = typer.Option(None, help="Where to write the corpus (default $EATBENCH_HOME/demo/MEAD)."),
     seed: int = typer.Option(0, help="Random seed; the same seed gives byte-identical frames and audio."),
+    actors: str | None = typer.Option(None, help="Comma-separated actor ids (default the eight demo actors)."),
+    emotions: str | None = typer.Option(None, help="Comma-separated MEAD emotion words (default all eight)."),
+    sentences: int | None = typer.Option(None, help="Sentences per actor and emotion (default 8)."),
 ) -> None:
     """Write the deterministic synthetic talking-face corpus in MEAD's on-disk layout."""
     from eatbench.datasets.demo import generate_corpus
     from eatbench.paths import demo_root
 
     root = root or demo_root()
+    listed = lambda text: None if text is None else [v.strip() for v in text.split(",")]  # noqa: E731
     t0 = time.perf_counter()
     with _progress() as progress:
         task = progress.add_task("demo corpus", total=None)
@@ -50,7 +54,9 @@ def demo(
         def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        generate_corpus(root, seed=seed, progress=report)
+        generate_corpus(
+            root, seed=seed, actors=listed(actors), emotions=listed(emotions), sentences=sentences, progress=report
+        )
     typer.echo(f"demo corpus at {root} ({time.perf_counter() - t0:.1f} s)")
 
 
@@ -61,41 +67,27 @@ def info(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Count clips per actor, emotion, level and split."""
-    from collections import Counter
-
     from eatbench.datasets.registry import get_dataset
+    from eatbench.datasets.summary import summarize
 
     adapter = get_dataset(dataset, root)
-    clips = adapter.clips()
-    summary = {
-        "dataset": dataset,
-        "root": str(adapter.root),
-        "clips": len(clips),
-        "per_split": dict(sorted(Counter(c.split for c in clips).items())),
-        "per_actor": dict(sorted(Counter(c.actor for c in clips).items())),
-        "per_emotion": dict(sorted(Counter(c.emotion for c in clips).items())),
-        "per_level": {str(k): v for k, v in sorted(Counter(c.level for c in clips).items())},
-        "per_actor_split": dict(sorted(Counter(f"{c.actor}/{c.split}" for c in clips).items())),
-    }
+    summary = summarize(dataset, adapter.root, adapter.clips())
     if as_json:
-        typer.echo(json.dumps(summary, indent=1))
+        typer.echo(json.dumps({k: v for k, v in summary.items() if k != "cross"}, indent=1))
         return
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold]{dataset}[/] at {adapter.root}: {len(clips)} clips, splits {summary['per_split']}")
-    for key, title in (("per_actor", "actor"), ("per_emotion", "emotion"), ("per_level", "level")):
-        table = Table(title=f"clips per {title}")
-        table.add_column(title)
+    console.print(f"[bold]{dataset}[/] at {adapter.root}: {summary['clips']} clips, splits {summary['per_split']}")
+    for facet, rows in summary["cross"].items():
+        table = Table(title=f"clips per {facet}")
+        table.add_column(facet)
         for split in summary["per_split"]:
             table.add_column(split, justify="right")
         table.add_column("total", justify="right")
-        attr = {"per_actor": "actor", "per_emotion": "emotion", "per_level": "level"}[key]
-        counts = Counter((str(getattr(c, attr)), c.split) for c in clips)
-        for value in summary[key]:
-            row = [counts[(value, s)] for s in summary["per_split"]]
-            table.add_row(value, *map(str, row), str(sum(row)))
+        for value, per_split in rows.items():
+            table.add_row(value, *map(str, per_split.values()), str(sum(per_split.values())))
         console.print(table)
 
 

@@ -20,13 +20,13 @@ def generate(
     weights: Path | None = typer.Option(None, "--weights", help="Weights folder for methods that take one."),
 ) -> None:
     """Generate a video of IMAGE speaking AUDIO with METHOD."""
-    import shutil
     import tempfile
 
     from eatbench.errors import EatbenchError
     from eatbench.io import read_audio, read_video, write_video
     from eatbench.methods.base import GenerationInput
     from eatbench.methods.registry import get_method, run_method
+    from eatbench.paths import atomic_copy
 
     suffix = out.suffix.lower()
     if suffix not in (".mkv", ".mp4"):
@@ -45,11 +45,11 @@ def generate(
         run_method(m, GenerationInput(image=image, audio=audio), emotion, seed, lossless)
         out.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".mkv":
-            shutil.copyfile(lossless, out)
+            atomic_copy(lossless, out)
         else:
             video = read_video(lossless)
             write_video(out, video.frames, video.fps, read_audio(lossless), lossless=False)
         sidecar = lossless.with_suffix(".json")
         if sidecar.is_file():
-            shutil.copyfile(sidecar, out.with_suffix(".json"))
+            atomic_copy(sidecar, out.with_suffix(".json"))
     typer.echo(f"wrote {out}")

@@ -23,29 +23,28 @@ def list_(
     """Every run: id, when, status, series, shard, judge profile, command."""
     import json
     import time
+    from dataclasses import asdict
 
     from rich.console import Console
     from rich.table import Table
 
     s = _store(store)
-    labels = {x["series"]: f"{x['label']} on {x['dataset']}" for x in s.list_series()}
+    labels = {x.series: f"{x.label} on {x.dataset}" for x in s.list_series()}
     runs = s.list_runs()
     if json_out:
-        for r in runs:
-            r["config"], r["machine"] = json.loads(r["config"]), json.loads(r["machine"])
-        typer.echo(json.dumps(runs, indent=1))
+        typer.echo(json.dumps([asdict(r) | {"shown_status": r.shown_status} for r in runs], indent=1))
         return
     t = Table("id", "started", "status", "series", "shard", "profile", "git", "command")
     for r in runs:
         t.add_row(
-            str(r["id"]),
-            time.strftime("%Y-%m-%d %H:%M", time.localtime(r["started"])),
-            r["status"],
-            labels.get(r["series"], r["series"]),
-            f"{r['shard'] + 1}/{r['num_shards']}",
-            r["profile"],
-            r["git_commit"][:12],
-            r["command"],
+            str(r.id),
+            time.strftime("%Y-%m-%d %H:%M", time.localtime(r.started)),
+            r.shown_status,
+            labels.get(r.series, r.series),
+            f"{r.shard + 1}/{r.num_shards}",
+            r.profile,
+            r.git_commit[:12],
+            r.command,
         )
     Console().print(t)
 
@@ -68,27 +67,27 @@ def show(
         run = s.get_run(run_id)
         if run is None:
             raise EatbenchError(f"run {run_id}: no such run; `eatbench results list` shows them")
-        series = [x for x in series if x["series"] == run["series"]]
+        series = [x for x in series if x.series == run.series]
     else:
         latest = {}
         for x in series:
-            latest[(x["label"], x["dataset"])] = x
+            latest[(x.label, x.dataset)] = x
         series = list(latest.values())
     if not series:
         raise EatbenchError("no results stored" + (f" for dataset {dataset}" if dataset else ""))
     console = Console()
     for x in series:
         t = Table(
-            title=f"{x['label']} on {x['dataset']} ({x['split']}, seed {x['seed']}, profile {x['profile']}, "
-            f"{len(x['clips'])} clips; series {x['series']})",
+            title=f"{x.label} on {x.dataset} ({x.split}, seed {x.seed}, profile {x.profile}, "
+            f"{len(x.clips)} clips; series {x.series})",
             title_justify="left",
         )
         for col in ("metric", "value", "clips", "failed", "protocol"):
             t.add_column(col)
-        for name, p in sorted(s.get_pooled(x["series"]).items()):
-            value = "n/a" if p["value"] is None else f"{p['value']:.4f}"
-            t.add_row(name, value, f"{p['n_clips']}/{p['n_expected']}", str(p["n_failed"]), p["protocol"])
-        for name, reason in sorted(s.get_unavailable(x["series"]).items()):
+        for name, p in sorted(s.get_pooled(x.series).items()):
+            value = "n/a" if p.value is None else f"{p.value:.4f}"
+            t.add_row(name, value, f"{p.n_clips}/{p.n_expected}", str(p.n_failed), p.protocol)
+        for name, reason in sorted(s.get_unavailable(x.series).items()):
             t.add_row(name, "n/a", "", "", reason)
         console.print(t)
 
@@ -139,30 +138,32 @@ EXPORT_FIELDS = [
 def export_rows(store, dataset: str | None = None) -> list[dict]:
     """Join series → videos → per-clip metric values."""
     out = []
-    metric_rows: dict[str, list[dict]] = {}
+    metric_rows: dict[str, list] = {}
     for m in store.list_metric_values():
-        metric_rows.setdefault(m["video_hash"], []).append(m)
-    videos = {v["key"]: v for v in store.list_videos()}
+        metric_rows.setdefault(m.video_hash, []).append(m)
+    videos = {v.key: v for v in store.list_videos()}
     for x in store.list_series(dataset):
-        base = {k: x[k] for k in ("label", "method", "variant", "dataset", "split", "profile", "seed")}
-        for c in x["clips"]:
-            v = videos.get(c["key"])
-            row = base | {"clip_id": c["clip_id"], "emotion": c["emotion"]}
+        base = {k: getattr(x, k) for k in ("label", "method", "variant", "dataset", "split", "profile", "seed")}
+        for c in x.clips:
+            v = videos.get(c.key)
+            row = base | {"clip_id": c.clip_id, "emotion": c.emotion}
             if v is None:
                 continue
             row |= {
-                "video_status": v["status"],
-                "video_error": v["error"],
-                "video_hash": v["video_hash"],
-                "method_version": v["method_version"],
-                "weights_hash": v["weights_hash"],
+                "video_status": v.status,
+                "video_error": v.error,
+                "video_hash": v.video_hash,
+                "method_version": v.method_version,
+                "weights_hash": v.weights_hash,
             }
-            ms = metric_rows.get(v["video_hash"] or "", [])
+            ms = metric_rows.get(v.video_hash or "", [])
             if not ms:
                 out.append(row | {k: None for k in EXPORT_FIELDS if k not in row})
             for m in ms:
+                k = m.key
                 out.append(
                     row
-                    | {k: m[k] for k in ("metric", "protocol", "judge_hash", "settings", "status", "value", "error")}
+                    | {"metric": k.metric, "protocol": k.protocol, "judge_hash": k.judge_hash, "settings": k.settings}
+                    | {"status": m.status, "value": m.value, "error": m.error}
                 )
     return out

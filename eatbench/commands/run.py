@@ -14,7 +14,7 @@ import typer
 
 
 def execute(config: Any, quiet: bool = False) -> Any:
-    """Run ``config`` (a :class:`eatbench.runner.RunConfig`) with a progress bar; print the summary."""
+    """Run ``config`` (a :class:`eatbench.run.RunConfig`) with a progress bar; print the summary."""
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import (
@@ -28,7 +28,7 @@ def execute(config: Any, quiet: bool = False) -> Any:
     )
     from rich.text import Text
 
-    from eatbench.runner import Runner, shard_info
+    from eatbench.run import Runner, shard_info
 
     class RateColumn(ProgressColumn):
         def render(self, task) -> Text:
@@ -96,7 +96,7 @@ def print_summary(summary: Any, console: Any) -> None:
 
 
 def _config(**kw: Any) -> Any:
-    from eatbench.runner import RunConfig
+    from eatbench.run import RunConfig
 
     metrics = kw.pop("metrics")
     if metrics is not None:

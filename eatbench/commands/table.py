@@ -1,4 +1,4 @@
-"""`eatbench table {1,2,3,4}`: the paper's tables from the results store, LaTeX or Markdown."""
+"""`eatbench table NUMBER`: a paper table from the results store, LaTeX or Markdown."""
 
 from __future__ import annotations
 
@@ -17,11 +17,18 @@ def table(
     store: Path | None = typer.Option(None, "--store", help="Results database."),
 ) -> None:
     """Print or write Table NUMBER."""
-    from eatbench.report.tables import build_table, render
-    from eatbench.store import ResultsStore
+    from eatbench.report.tables import build_table, check_format, get_table, render
+    from eatbench.store import ResultsStore, default_store_path
 
+    get_table(number)  # an unknown number or format fails before anything is read
+    check_format(fmt)
     datasets = [d.strip() for d in dataset.split(",") if d.strip()]
-    text = render(build_table(number, ResultsStore(store, readonly=True), datasets, published, compare_to), fmt)
+    db = None
+    if store is not None or default_store_path().is_file():
+        db = ResultsStore(store, readonly=True)  # a --store that does not exist is an error
+    else:
+        typer.echo(f"no results store at {default_store_path()} yet: the paper's numbers only", err=True)
+    text = render(build_table(number, db, datasets, published, compare_to), fmt)
     if out is None:
         typer.echo(text, nl=False)
     else:

@@ -56,17 +56,13 @@ def _run(
     resume: bool,
     init_from: Path | None = None,
 ) -> None:
-    import hashlib
-
     from rich.progress import Progress
 
-    from eatbench.datasets.registry import get_dataset
     from eatbench.errors import EatbenchError
     from eatbench.methods.eatface import weights_slug
-    from eatbench.paths import eatbench_home
-    from eatbench.preprocess.prepare import iter_prepared
+    from eatbench.paths import eatbench_home, ensure_folder
+    from eatbench.training_corpus import training_corpus
     from eatface.configuration import get_preset
-    from eatface.data import TrainingCorpus
     from eatface.training import initialise_from, stages_for, train_stage
 
     if steps is not None and steps < 1:
@@ -74,41 +70,18 @@ def _run(
     config = get_preset(preset, ablation=variant)
     if seed is not None:
         config = config.replace(seed=seed)
-    out = out or eatbench_home() / "eatface" / weights_slug(config.name, config.ablation)
-    out.mkdir(parents=True, exist_ok=True)
+    out = ensure_folder(out or eatbench_home() / "eatface" / weights_slug(config.name, config.ablation), "--out")
+    source = init_from.expanduser() if init_from is not None else None
 
     # 1. The training corpus: the dataset's train split, prepared (cached) and resized
-    clips = get_dataset(dataset, root).clips("train")
-    if not clips:
-        raise EatbenchError(f"--dataset {dataset}: no clips in the train split")
-    key = hashlib.sha256(("\n".join(sorted(c.clip_id for c in clips)) + f"\n{config.resolution}").encode()).hexdigest()
-    corpus_path = out / "corpus.safetensors"
-    key_path = out / "corpus.key"
-    source = init_from.expanduser() if init_from is not None else None
-    if source is not None and not corpus_path.is_file() and (source / "corpus.key").is_file():
-        if (source / "corpus.key").read_text() == key:  # the same clips: read the source's corpus file
-            corpus_path, key_path = source / "corpus.safetensors", source / "corpus.key"
-    if corpus_path.is_file() and key_path.is_file() and key_path.read_text() == key:
-        corpus = TrainingCorpus.load(corpus_path)
-    else:
-        skipped: list[tuple[str, str]] = []
-
-        def prepared_clips():  # streamed: one 256² clip in memory at a time, resized as it arrives
-            for clip, prepared, reason in iter_prepared(
-                clips, progress=lambda done, _: bar.update(task, completed=done)
-            ):
-                if prepared is None:
-                    skipped.append((clip.clip_id, reason or ""))
-                else:
-                    yield prepared
-
-        with Progress() as bar:
-            task = bar.add_task("preparing clips", total=len(clips))
-            corpus = TrainingCorpus.from_prepared(prepared_clips(), config.resolution)
-        for clip_id, reason in skipped:
-            typer.echo(f"skipped {clip_id}: {reason}", err=True)
-        corpus.save(corpus_path)
-        key_path.write_text(key)
+    with Progress() as bar:
+        task = bar.add_task("preparing clips", total=None)
+        built = training_corpus(
+            dataset, root, config.resolution, out, source, progress=lambda i, n: bar.update(task, completed=i, total=n)
+        )
+    for clip_id, reason in built.skipped:
+        typer.echo(f"skipped {clip_id}: {reason}", err=True)
+    corpus = built.corpus
     typer.echo(f"corpus: {corpus.num_clips} clips, {corpus.num_frames} frames at {corpus.resolution}px -> {out}")
 
     # 2. The stages (after copying the shared ones from --init-from)

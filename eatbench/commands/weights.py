@@ -70,7 +70,12 @@ def fetch(
     dest: str | None = typer.Option(None, "--dest", help="Folder to write to (default $EATBENCH_WEIGHTS)."),
 ) -> None:
     """Download a file from its official URL, verify its checksum, and store it atomically."""
-    from eatbench.judges.weights import fetch_weights
+    from eatbench.judges.weights import fetch_weights, get_entry
 
+    entry = get_entry(name, profile)  # type: ignore[arg-type]
     path = fetch_weights(name, profile, dest)  # type: ignore[arg-type]
-    typer.echo(f"saved {path}")
+    if entry.url:
+        typer.echo(f"saved {path}")
+    else:  # nothing serves it, and nothing needs to: it ships with a package (or was made here)
+        remake = f"; to make your own: {entry.obtain}" if entry.obtain else ""
+        typer.echo(f"{entry.name} ({entry.profile}): nothing to download, the file is already at {path}{remake}")

@@ -348,7 +348,8 @@ def fetch_weights(
 ) -> Path:
     """Download a weights file from its official URL into ``dest`` (default ``$EATBENCH_WEIGHTS``).
 
-    The download goes to a temporary file; it is checked against the published checksum (full or
+    A file no URL serves (a shipped demo judge, lpips' linear layers) is not downloaded: its present
+    copy is returned as it is. The download goes to a temporary file; it is checked against the published checksum (full or
     prefix) and only then renamed into place. A file whose checksum is unknown is kept and its sha256
     is logged so the user can record it.
 
@@ -357,8 +358,11 @@ def fetch_weights(
     """
     entry = get_entry(name, profile)
     if not entry.url:
+        found = entry.find()
+        if found is not None:  # shipped with a package (the demo judges, lpips' layers) or made here
+            return found
         raise EatbenchError(
-            f"weights {entry.name!r} ({profile}) cannot be downloaded; get them with {entry.how_to_get()}"
+            f"weights {entry.name!r} ({profile}) have no download address; get them with {entry.how_to_get()}"
         )
     opener = opener or urllib.request.urlopen
     final = Path(dest) if dest is not None else weights_dir()

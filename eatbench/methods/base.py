@@ -64,11 +64,21 @@ class Method(ABC):
         name: registry key (``eatface``, ``static-frame``, ``makeittalk``...).
         version: bumped whenever outputs change; part of every cache key.
         emotions: the emotion vocabulary it understands (empty when it has no emotion control).
+        variants: the named variants of the method (e.g. EAT-Face's ablations), in the order tables
+            list them; empty when it has none. The registry resolves ``--variant`` against it
+            (:func:`eatbench.methods.registry.resolve_method`) and passes ``variant=`` to the constructor.
+        default_variant: the variant the plain method name means (one of ``variants``).
+        variant_aliases: other spellings of a variant (lower case) → its name.
+        variant: the variant of this instance (None for a method without variants).
     """
 
     name: ClassVar[str]
     version: ClassVar[str]
     emotions: ClassVar[tuple[str, ...]] = ()
+    variants: ClassVar[tuple[str, ...]] = ()
+    default_variant: ClassVar[str | None] = None
+    variant_aliases: ClassVar[dict[str, str]] = {}
+    variant: str | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -77,6 +87,39 @@ class Method(ABC):
         missing = [a for a in ("name", "version") if not hasattr(cls, a)]
         if missing:
             raise TypeError(f"method class {cls.__name__} lacks required attribute(s): {', '.join(missing)}")
+        if cls.variants and cls.default_variant not in cls.variants:
+            raise TypeError(f"method class {cls.__name__}: default_variant must be one of its variants {cls.variants}")
+
+    @classmethod
+    def canonical_variant(cls, variant: str) -> str:
+        """The declared spelling of ``variant`` (case, spaces and aliases forgiven).
+
+        >>> class M(Method):
+        ...     name, version, variants, default_variant = "m", "1", ("full", "w/o-X"), "full"
+        ...     def generate(self, inp, emotion, seed, out_path): ...
+        >>> M.canonical_variant("W/O x")
+        'w/o-X'
+
+        Raises:
+            EatbenchError: the method has no variants, or none of that name (with a suggestion).
+        """
+        from eatbench.registry import did_you_mean
+
+        if not cls.variants:
+            raise EatbenchError(f"--variant {variant}: method {cls.name!r} has no variants")
+        key = variant.strip().lower().replace(" ", "-").replace("_", "-")
+        key = cls.variant_aliases.get(key, key).lower()
+        for v in cls.variants:
+            if v.lower() == key:
+                return v
+        raise EatbenchError(
+            f"--variant {variant!r}: method {cls.name!r} has no such variant{did_you_mean(variant, list(cls.variants))}"
+        )
+
+    @property
+    def series_variant(self) -> str | None:
+        """The variant that names this instance's results: None for the default (the method itself)."""
+        return None if self.variant == self.default_variant else self.variant
 
     @property
     def emotion_controlled(self) -> bool:

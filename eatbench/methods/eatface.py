@@ -1,8 +1,8 @@
 """EAT-Face and its ablation variants as benchmark methods.
 
-One class, :class:`EATFace`, with a ``variant`` argument (``full``, ``w/o-EVE``, ``w/o-FEC``,
-``w/o-Emo``); each variant is also registered under its own name (``eatface-w/o-eve`` ...) so
-``--method eatface-w/o-eve`` and ``--method eatface --variant w/o-EVE`` are the same thing.
+One class, :class:`EATFace`, that declares its variants (``full``, ``w/o-EVE``, ``w/o-FEC``,
+``w/o-Emo``: :attr:`EATFace.variants`); the methods registry resolves ``--variant`` against them
+(``--method eatface --variant w/o-EVE``; the spelling ``--method eatface-w/o-eve`` resolves to the same).
 
 Weights: ``--weights DIR`` (any folder written by ``eatbench train`` / ``save_pretrained``; with no
 variant named, ``eatface`` takes the variant the folder holds), else the
@@ -44,10 +44,8 @@ PACKAGE_WEIGHTS = Path(__file__).resolve().parents[2] / "eatface" / "weights"
 
 def weights_slug(preset: str, variant: str) -> str:
     """``tiny`` for the full model, ``tiny-wo-eve`` for w/o-EVE, ..."""
-    from eatface.variants import get_ablation
-
-    name = get_ablation(variant).name
-    return preset if name == "full" else f"{preset}-{name.lower().replace('w/o-', 'wo-')}"
+    name = EATFace.canonical_variant(variant)
+    return preset if name == EATFace.default_variant else f"{preset}-{name.lower().replace('w/o-', 'wo-')}"
 
 
 def default_weights(variant: str, preset: str = DEFAULT_PRESET) -> list[Path]:
@@ -67,7 +65,14 @@ class EATFace(Method):
     kind = "model"
     emotions: ClassVar[tuple[str, ...]] = EMOTIONS
     emotion_source = "text prompt '<emotion> emotion' (CLIP)"
-    variant_default: ClassVar[str] = "full"
+    # The ablation variants of Table IV, in the paper's order (Ours last). They are the variants of
+    # eatface.variants.ABLATIONS (a test checks they agree), declared here so that naming a variant
+    # never imports the model library (torch, diffusers).
+    variants: ClassVar[tuple[str, ...]] = ("w/o-EVE", "w/o-FEC", "w/o-Emo", "full")
+    default_variant: ClassVar[str | None] = "full"
+    variant_aliases: ClassVar[dict[str, str]] = {"ours": "full", "eat-face": "full"}
+    # The variants without an emotion condition (Ablation.uses_emotion is False).
+    emotionless: ClassVar[tuple[str, ...]] = ("w/o-Emo",)
 
     def __init__(
         self,
@@ -79,19 +84,13 @@ class EATFace(Method):
         interpolation: str = "auto",
         intensity: float = 1.0,
     ) -> None:
-        from eatface.errors import EATFaceError
-        from eatface.variants import get_ablation
-
         index = Path(weights).expanduser() / "model_index.json" if weights is not None else None
-        if variant is None and type(self) is EATFace and index is not None and index.is_file():
+        if variant is None and index is not None and index.is_file():
             # `--method eatface --weights DIR`: the folder says which variant it holds (saved as
-            # "ablation"); the registered variants (eatface-w/o-eve ...) name theirs and check it.
+            # "ablation"); a variant named with --variant is checked against the folder on loading.
             variant = json.loads(index.read_text()).get("ablation")
-        try:
-            self.variant = get_ablation(variant or self.variant_default).name
-        except EATFaceError as err:
-            raise EatbenchError(str(err)) from None
-        if not get_ablation(self.variant).uses_emotion:
+        self.variant = self.canonical_variant(variant or self.default_variant or "full")
+        if self.variant in self.emotionless:
             self.emotions = ()  # w/o-Emo has no emotion control
         self.weights = Path(weights).expanduser() if weights is not None else None
         self.num_inference_steps = num_inference_steps
@@ -112,12 +111,10 @@ class EATFace(Method):
         return None
 
     def _missing(self) -> str:
-        from eatface.variants import get_ablation
-
         if self.weights is not None:
             return f"--weights {self.weights}: no EAT-Face checkpoint there (no model_index.json)"
         searched = " or ".join(str(p) for p in default_weights(self.variant))
-        flag = "" if get_ablation(self.variant).name == "full" else f" --variant {self.variant}"
+        flag = "" if self.variant == self.default_variant else f" --variant {self.variant}"
         return (
             f"EAT-Face ({self.variant}) has no weights (looked in {searched}); train them with "
             f"`eatbench train all --preset tiny --dataset demo{flag}` or pass --weights DIR"
@@ -231,16 +228,3 @@ class EATFace(Method):
             frames = x.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1).numpy()
         write_video(out_path, frames, FPS, audio)
         return Path(out_path)
-
-
-def _variant_class(variant: str) -> type[EATFace]:
-    slug = variant.lower()
-    cls = type(f"EATFace_{slug.replace('/', '').replace('-', '_')}", (EATFace,), {"variant_default": variant})
-    cls.__doc__ = f"EAT-Face ablation variant {variant} (Table IV)."
-    cls.__module__ = __name__
-    return METHODS.register(f"eatface-{slug}")(cls)
-
-
-EATFaceWithoutEVE = _variant_class("w/o-EVE")
-EATFaceWithoutFEC = _variant_class("w/o-FEC")
-EATFaceWithoutEmo = _variant_class("w/o-Emo")

@@ -37,7 +37,18 @@ METHOD_MODULES: tuple[str, ...] = (
     "baselines.emogen",
 )
 
-__all__ = ["GenerationFailed", "MethodInfo", "get_method", "list_methods", "method_names", "run_method"]
+__all__ = [
+    "GenerationFailed",
+    "MethodInfo",
+    "get_method",
+    "list_methods",
+    "method_class",
+    "method_names",
+    "method_variants",
+    "resolve_method",
+    "resolve_variant",
+    "run_method",
+]
 
 _loaded = False
 
@@ -60,6 +71,95 @@ def method_names() -> list[str]:
     """Every registered method name, in registration order."""
     _load()
     return METHODS.names()
+
+
+def _split_variant_name(name: str) -> tuple[str, str | None]:
+    """``eatface-w/o-eve`` → (``eatface``, ``w/o-EVE``): a method name with one of its variants appended."""
+    if name in METHODS:
+        return name, None
+    for registered in METHODS.names():
+        cls = METHODS.get(registered)
+        for v in cls.variants:
+            if name.lower() == f"{registered}-{v}".lower():
+                return registered, v
+    return name, None
+
+
+def method_class(name: str) -> type[Method]:
+    """The registered class of method ``name`` (case-insensitive).
+
+    Raises:
+        EatbenchError: an unknown name, with suggestions.
+    """
+    _load()
+    return METHODS.get(_split_variant_name(name)[0])
+
+
+def method_variants(name: str) -> tuple[str, ...]:
+    """The variants method ``name`` declares, in the order tables list them (empty: none).
+
+    >>> method_variants("eatface")
+    ('w/o-EVE', 'w/o-FEC', 'w/o-Emo', 'full')
+    """
+    return method_class(name).variants
+
+
+def resolve_variant(name: str, variant: str | None) -> str | None:
+    """The variant that names a series of method ``name``: the declared spelling of ``variant``, or
+    None for the method's default variant (``full`` is EAT-Face itself) and for no variant.
+
+    >>> resolve_variant("eatface", "W/O-eve"), resolve_variant("eatface", "full")
+    ('w/o-EVE', None)
+
+    Raises:
+        EatbenchError: an unknown method, a method without variants, or an unknown variant.
+    """
+    _load()
+    base, named = _split_variant_name(name)
+    cls = METHODS.get(base)
+    if variant is None:
+        variant = named
+    elif named is not None and cls.canonical_variant(variant) != named:
+        raise EatbenchError(f"--method {name} names variant {named}, but --variant {variant} was given")
+    if variant is None:
+        return None
+    canonical = cls.canonical_variant(variant)
+    return None if canonical == cls.default_variant else canonical
+
+
+def resolve_method(
+    name: str,
+    variant: str | None = None,
+    *,
+    weights: str | Path | None = None,
+    from_folder: str | Path | None = None,
+    **options: Any,
+) -> Method:
+    """A method instance by name and variant: what ``--method``, ``--variant``, ``--weights`` and
+    ``--from-folder`` mean on every command.
+
+    Args:
+        name: a registered name (``eatface-w/o-eve`` spells a variant too), or with ``from_folder`` any label.
+        variant: one of the method's declared variants (case-insensitive); None: its default, or the
+            variant a ``weights`` folder holds.
+        weights: the method's weights folder (for methods that take ``weights=``).
+        from_folder: score videos found in this folder instead of generating (``--from-folder``).
+        options: further constructor arguments.
+
+    Raises:
+        EatbenchError: an unknown method or variant, a variant for a method without variants, or an
+            option the method does not take.
+    """
+    if from_folder is not None:
+        return get_method(name, from_folder=from_folder)
+    _load()
+    base, named = _split_variant_name(name)
+    cls = METHODS.get(base)
+    if variant is not None or named is not None:
+        options["variant"] = resolve_variant(name, variant) or cls.default_variant
+    if weights is not None:
+        options["weights"] = weights
+    return get_method(base, **options)
 
 
 def get_method(name: str, from_folder: str | Path | None = None, **options: Any) -> Method:

@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from eatbench.preprocess.native_logs import quiet_native_logs
+
 # Face detection: longest side (pixels) frames are shrunk to before detection.
 DETECT_MAX_SIDE = 640
 DETECT_MODEL_SELECTION = 1
@@ -114,7 +116,7 @@ def detect_faces(frames: np.ndarray, source_size: tuple[int, int] | None = None)
     t = frames.shape[0]
     h, w = source_size if source_size is not None else frames.shape[1:3]
     boxes = np.full((t, 4), np.nan, np.float32)
-    with _lock:
+    with _lock, quiet_native_logs():  # MediaPipe's C++ notices stay off the terminal
         graph = _graph("detect")
         for i, frame in enumerate(frames):
             small = frame if source_size is not None else shrink_for_detection(frame)
@@ -139,7 +141,7 @@ def face_mesh(frames: np.ndarray) -> np.ndarray:
     frames = _check_frames(frames)
     t, h, w = frames.shape[:3]
     out = np.full((t, NUM_LANDMARKS, 2), np.nan, np.float32)
-    with _lock:
+    with _lock, quiet_native_logs():  # MediaPipe's C++ notices stay off the terminal
         graph = _graph("mesh")
         for i, frame in enumerate(frames):
             result = graph.process(np.ascontiguousarray(frame))

@@ -12,9 +12,9 @@ EAT-Face ablation variants, then writes into ``out`` (default ``results/<dataset
   or figure that could not be produced here, with the reason. Nothing is dropped silently.
 
 Figs. 5 and 7 need EAT-Face's condition embeddings. They come from ``<embeddings>/fig5.npz`` and
-``<embeddings>/fig7.npz`` (layouts in :mod:`eatbench.report.figures`) or, when the installed
-``eatface`` provides it, from ``eatface.analysis.figure_embeddings(dataset, root, out_dir)``, which
-writes those two files and returns their paths.
+``<embeddings>/fig7.npz`` (layouts in :mod:`eatbench.report.figures`) or, when EAT-Face is among the
+methods, from :func:`eatbench.report.embeddings.figure_embeddings`, which writes those two files from
+the checkpoint ``--method eatface`` uses.
 """
 
 from __future__ import annotations
@@ -29,12 +29,15 @@ from typing import Any
 
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError
-from eatbench.runner import VARIANTS, RunConfig, Runner, git_commit, resolve_method, series_label
+from eatbench.methods.registry import method_class, resolve_method
+from eatbench.paths import atomic_write_text
+from eatbench.run import RunConfig, Runner, series_label
 from eatbench.store import ResultsStore
 
 log = logging.getLogger(__name__)
 
 ABLATION_METRICS = ("emo-acc",)  # Table IV's measured column
+MODEL = "eatface"  # the paper's model: its condition embeddings draw Figs. 5 and 7, its stills show the emotions
 
 
 @dataclass
@@ -60,21 +63,18 @@ class ReproduceReport:
 
 
 def plan(methods: list[str] | None) -> list[tuple[str, str | None]]:
-    """(method, variant) pairs: the named methods (default: every registered one), plus the EAT-Face
-    ablation variants whenever ``eatface`` is among them."""
-    from eatbench.methods.registry import method_names
+    """(method, variant) pairs: the named methods (default: every registered one), each followed by the
+    variants it declares besides its default (EAT-Face's ablations). A name that already names a variant
+    (``eatface-w/o-eve``) runs as given. An unknown name raises here, before anything runs.
+    """
+    from eatbench.methods.registry import method_class, method_names, resolve_variant
 
-    names = method_names() if methods is None else methods
-    # A variant registered under its own name (eatface-w/o-eve) is the same series as (eatface, w/o-EVE):
-    # run it once, as the variant.
-    aliases = {f"{n}-{v}".lower() for n in names if n.lower() == "eatface" for v in VARIANTS if v != "full"}
     out: list[tuple[str, str | None]] = []
-    for n in names:
-        if n.lower() in aliases:
-            continue
+    for n in method_names() if methods is None else methods:
+        cls = method_class(n)
         out.append((n, None))
-        if n.lower() == "eatface":
-            out += [(n, v) for v in VARIANTS if v != "full"]
+        if resolve_variant(n, None) is None:
+            out += [(n, v) for v in cls.variants if v != cls.default_variant]
     return out
 
 
@@ -124,8 +124,6 @@ def reproduce(
             )
             s = run(cfg)
         except EatbenchError as err:
-            if methods is not None and "unknown method" in str(err):
-                raise
             report.outcomes.append(Outcome(label, False, str(err)))
             continue
         report.outcomes.append(Outcome(label, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds))
@@ -134,21 +132,21 @@ def reproduce(
             "reproduce: no method could run here: " + "; ".join(f"{o.label}: {o.reason}" for o in report.outcomes)
         )
 
-    # 2. Tables I-IV in both formats.
-    from eatbench.report.tables import build_table, to_latex, to_markdown
+    # 2. Every registered table in both formats.
+    from eatbench.report.tables import build_table, table_numbers, to_latex, to_markdown
 
     db = ResultsStore(store)
     out.mkdir(parents=True, exist_ok=True)
     compare_to = "mead" if dataset.lower() not in ("mead", "crema-d") else None
-    for number in (1, 2, 3, 4):
+    for number in table_numbers():
         table = build_table(number, db, [dataset.lower()], True, compare_to)
         for ext, render in (("md", to_markdown), ("tex", to_latex)):
             path = out / f"table{number}.{ext}"
-            path.write_text(render(table))
+            atomic_write_text(path, render(table))
             report.files.append(path)
 
     # 3. Figures: each drawn when its inputs exist, else listed with the reason.
-    with_eatface = any(name.lower() == "eatface" for name, _ in series)
+    with_eatface = any(method_class(name) is method_class(MODEL) for name, _ in series)
     _figures(report, db, dataset, root, embeddings, limit, with_eatface)
     if with_eatface:
         _stills(report, dataset, root, seed)
@@ -168,60 +166,39 @@ def _figures(
     limit: int | None,
     with_eatface: bool = True,
 ) -> None:
-    from eatbench.report import figures
+    """Every registered figure, drawn when its inputs exist, else listed with the reason."""
+    from eatbench.report.figures import FigureRequest, figure_numbers, get_figure
 
-    out = report.out
-    ratings = db.list_ratings()
-    try:
-        r = figures.fig6_user_study(ratings, out / "fig6_user_study")
-        report.files += r["paths"]
-        report.figure_numbers["Fig. 6"] = ", ".join(f"{q} avg {v:.3f}" for q, v in r["average"].items())
-    except EatbenchError as err:
-        report.missing_figures["Fig. 6"] = str(err)
-
-    files: dict[str, Path] = {}
+    # 1. The condition embeddings of Figs. 5 and 7: given, or computed from the EAT-Face checkpoint.
     reason = ""
-    if embeddings is not None:
-        files = {k: embeddings / f"{k}.npz" for k in ("fig5", "fig7") if (embeddings / f"{k}.npz").is_file()}
-        reason = f"no fig5.npz/fig7.npz in {embeddings}"
-    else:
-        reason = (
-            "no EAT-Face condition embeddings: this checkout has no eatface.analysis.figure_embeddings "
-            "and no --embeddings DIR was given"
-        )
-        if not with_eatface:
-            reason = (
-                "no EAT-Face condition embeddings: eatface is not among --methods and no --embeddings DIR was given"
-            )
-        elif _has_module("eatface", "analysis"):  # checked on disk: importing eatface costs seconds
-            try:
-                from eatface.analysis import figure_embeddings
+    if embeddings is None and not with_eatface:
+        reason = "no EAT-Face condition embeddings: eatface is not among --methods and no --embeddings DIR was given"
+    elif embeddings is None:
+        from eatbench.report.embeddings import figure_embeddings
 
-                # With --limit N the figures use the tables' clips: N spread over the emotions.
-                per_emotion = {} if limit is None else {"per_emotion": -(-limit // len(EMOTIONS))}
-                made = figure_embeddings(dataset, root, out / "embeddings", **per_emotion)
-                files = {k: Path(v) for k, v in made.items()}
-            except (ImportError, EatbenchError) as err:
-                reason = f"no EAT-Face condition embeddings: {err}"
-    if "fig5" in files:
-        d = figures.load_npz(files["fig5"], ("embeddings", "labels"))
-        r = figures.fig5_tsne(d["embeddings"], d["labels"], out / "fig5_tsne")
-        report.files += r["paths"]
-        report.figure_numbers["Fig. 5"] = (
-            f"silhouette {r['silhouette']:.4f} (cosine), {r['silhouette_2d']:.4f} (t-SNE map)"
-        )
-    else:
-        report.missing_figures["Fig. 5"] = reason or "no fig5 embeddings"
-    if "fig7" in files:
-        keys = ("text_before", "visual_before", "text_after", "visual_after", "labels", "emotions")
-        d = figures.load_npz(files["fig7"], keys)
-        r = figures.fig7_heatmaps(*(d[k] for k in keys[:5]), [str(e) for e in d["emotions"]], out / "fig7_eve_heatmaps")
-        report.files += r["paths"]
-        report.figure_numbers["Fig. 7"] = (
-            f"diagonal mass {r['diagonal_before']:.4f} before EVE, {r['diagonal_after']:.4f} after (chance {r['chance']:.4f})"
-        )
-    else:
-        report.missing_figures["Fig. 7"] = reason or "no fig7 embeddings"
+        # With --limit N the figures use the tables' clips: N spread over the emotions.
+        per_emotion = {} if limit is None else {"per_emotion": -(-limit // len(EMOTIONS))}
+        try:
+            embeddings = figure_embeddings(dataset, root, report.out / "embeddings", **per_emotion)["fig5"].parent
+        except EatbenchError as err:
+            reason = f"no EAT-Face condition embeddings: {err}"
+    # 2. Each figure, or why not.
+    request = FigureRequest(report.out, db, embeddings)
+    for number in figure_numbers():
+        figure = get_figure(number)
+        if figure.needs == "embeddings" and reason:
+            report.missing_figures[figure.name] = reason
+            continue
+        if figure.needs == "embeddings" and not figure.embeddings_file(request).is_file():
+            report.missing_figures[figure.name] = f"no fig{number}.npz in {embeddings}"
+            continue
+        try:
+            drawn = figure.draw(request)
+        except EatbenchError as err:
+            report.missing_figures[figure.name] = str(err)
+            continue
+        report.files += drawn.paths
+        report.figure_numbers[figure.name] = drawn.summary
 
 
 def _stills(report: ReproduceReport, dataset: str, root: Path | None, seed: int) -> None:
@@ -237,40 +214,69 @@ def _stills(report: ReproduceReport, dataset: str, root: Path | None, seed: int)
     report.figure_numbers["Stills"] = f"clip {r['clip']}, {r['seconds']:.1f} s"
 
 
-def _has_module(package: str, module: str) -> bool:
-    import importlib.util
+def made_from(out: Path, checkout: Path | None = None) -> str:
+    """The commit this eatbench runs from, for the index of ``out``.
 
-    spec = importlib.util.find_spec(package)
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    return any((Path(d) / f"{module}.py").is_file() or (Path(d) / module).is_dir() for d in locations)
+    ``<sha>`` when the checkout matches it, ``<sha>-dirty`` when a tracked file outside ``out`` differs
+    (the outputs being rewritten do not make the code dirty), ``uncommitted`` outside a git checkout
+    (an installed package).
+    """
+    import subprocess
+
+    from eatbench.report.portable import checkout_root
+
+    root = checkout or checkout_root()
+    if root is None:
+        return "uncommitted (not a git checkout)"
+    spec = ["."]
+    try:
+        spec.append(f":(exclude){Path(out).resolve().relative_to(root.resolve()).as_posix()}")
+    except ValueError:
+        pass  # the outputs are outside the checkout
+    git = ["git", "-C", str(root)]
+    try:
+        head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, timeout=30, check=True)
+        status = subprocess.run(
+            [*git, "status", "--porcelain", "--untracked-files=no", "--", *spec],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "uncommitted (git could not be read)"
+    return head.stdout.strip() + ("-dirty" if status.stdout.strip() else "")
 
 
 def _write_index(report: ReproduceReport, dataset: str, command: str, profile: str) -> None:
+    """README.md and reproduce.json of ``report.out``, with portable paths (:mod:`eatbench.report.portable`)."""
+    from eatbench.report.portable import portable
+
     out = report.out
+    commit = made_from(out)
+    missing = {k: portable(v) for k, v in report.missing_figures.items()}
     lines = [
         f"# Reproduction on `{dataset}`",
         "",
-        f"Written by `{command or 'eatbench reproduce --dataset ' + dataset}` (eatbench git {git_commit()}), "
+        f"Written by `{portable(command or 'eatbench reproduce --dataset ' + dataset)}` (eatbench git {commit}), "
         f"judge profile **{profile}**. Every file here is regenerated by that command; do not edit by hand.",
         "",
         "## Tables",
         "",
     ]
-    titles = {1: "Quantitative comparison", 2: "Emo-Acc per emotion", 3: "User study", 4: "Ablation"}
-    for n, title in titles.items():
+    from eatbench.report.tables import Table, get_table, table_numbers
+
+    for n in table_numbers():
         lines.append(
-            f"- Table {['I', 'II', 'III', 'IV'][n - 1]} ({title}): [Markdown](table{n}.md), [LaTeX](table{n}.tex)"
+            f"- {Table(n, '', []).name} ({get_table(n).summary}): [Markdown](table{n}.md), [LaTeX](table{n}.tex)"
         )
     lines += ["", "## Figures", ""]
-    figures = (
-        ("Fig. 5", "fig5_tsne"),
-        ("Fig. 6", "fig6_user_study"),
-        ("Fig. 7", "fig7_eve_heatmaps"),
-        ("Stills", "stills_eatface"),
-    )
+    from eatbench.report.figures import figure_numbers, get_figure
+
+    figures = [(get_figure(n).name, get_figure(n).stem) for n in figure_numbers()] + [("Stills", "stills_eatface")]
     for fig, stem in figures:
-        if fig in report.missing_figures:
-            lines.append(f"- {fig}: **not produced** — {report.missing_figures[fig]}")
+        if fig in missing:
+            lines.append(f"- {fig}: **not produced** — {missing[fig]}")
         else:
             lines.append(f"- {fig}: [PNG]({stem}.png), [PDF]({stem}.pdf) — {report.figure_numbers.get(fig, '')}")
     lines += [
@@ -284,22 +290,24 @@ def _write_index(report: ReproduceReport, dataset: str, command: str, profile: s
         lines.append(
             f"| {o.label} | {'yes' if o.ran else 'no'} | {o.n_clips if o.ran else ''} | {o.failed if o.ran else ''} | "
             f"{o.generated if o.ran else ''} | {o.computed if o.ran else ''} | {f'{o.seconds:.1f}' if o.ran else ''} | "
-            f"{o.reason.replace('|', '/')} |"
+            f"{portable(o.reason).replace('|', '/')} |"
         )
     lines += ["", f"Total time: {report.seconds:.1f} s."]
     path = out / "README.md"
-    path.write_text("\n".join(lines) + "\n")
+    atomic_write_text(path, "\n".join(lines) + "\n")
     report.files.append(path)
-    (out / "reproduce.json").write_text(
+    atomic_write_text(
+        out / "reproduce.json",
         json.dumps(
             {
                 "dataset": dataset,
                 "profile": profile,
-                "outcomes": [o.__dict__ for o in report.outcomes],
-                "missing_figures": report.missing_figures,
+                "commit": commit,
+                "outcomes": [{**o.__dict__, "reason": portable(o.reason)} for o in report.outcomes],
+                "missing_figures": missing,
                 "figure_numbers": report.figure_numbers,
             },
             indent=1,
         )
-        + "\n"
+        + "\n",
     )

@@ -41,9 +41,9 @@ def emotion_stills(
     from eatbench.io import read_video
     from eatbench.methods.base import GenerationInput
     from eatbench.methods.contract import run_method
+    from eatbench.methods.registry import resolve_method
     from eatbench.preprocess.prepare import prepare_clip
-    from eatbench.report.figures import _pyplot, _save
-    from eatbench.runner import resolve_method
+    from eatbench.report.figures import pyplot, save_figure
 
     # 1. The method and the clip.
     t0 = time.perf_counter()
@@ -70,12 +70,12 @@ def emotion_stills(
             stills.append(frames[len(frames) // 2])
 
     # 3. Tile: the reference, then one still per emotion.
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(EMOTIONS) + 1, figsize=(1.6 * (len(EMOTIONS) + 1), 2.0))
     for ax, image, title in zip(axes, [reference, *stills], ["reference", *EMOTIONS], strict=True):
         ax.imshow(image)
         ax.set_title(title, fontsize=8)
         ax.axis("off")
     fig.suptitle(f"{m.name}: {clip.clip_id}, middle frame, seed {seed}", fontsize=8)
-    paths = _save(fig, Path(out_stem))
+    paths = save_figure(fig, Path(out_stem))
     return {"clip": clip.clip_id, "paths": paths, "stills": stills, "seconds": time.perf_counter() - t0}

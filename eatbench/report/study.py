@@ -155,3 +155,29 @@ def summarize(rows: list[dict[str, Any]], by: tuple[str, ...] = ("method", "ques
 
 def participant_count(rows: list[dict[str, Any]]) -> int:
     return len({r["participant"] for r in rows})
+
+
+def bootstrap_ci(
+    rows: list[dict[str, Any]], n_boot: int = 2000, level: float = 0.95, seed: int = 0
+) -> tuple[float, float]:
+    """Percentile bootstrap confidence interval of the mean rating, resampling *participants*.
+
+    Each resample draws as many participants as there are, with replacement, and pools all their
+    ratings (votes as percentages), so the interval reflects that one person's ratings go together.
+
+    Returns:
+        (low, high); (nan, nan) without ratings.
+    """
+    import numpy as np
+
+    per: dict[str, list[float]] = defaultdict(list)
+    for r in rows:
+        per[r["participant"]].append(r["vote"] * 100.0 if QUESTIONS[r["question"]][1] == "vote" else float(r["score"]))
+    if not per:
+        return math.nan, math.nan
+    sums = np.array([sum(v) for v in per.values()])
+    counts = np.array([len(v) for v in per.values()])
+    idx = np.random.default_rng(seed).integers(0, len(sums), (n_boot, len(sums)))
+    means = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
+    alpha = (1 - level) / 2
+    return float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha))

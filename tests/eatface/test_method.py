@@ -9,14 +9,14 @@ from eatbench.errors import MissingWeightsError
 from eatbench.io import Audio, write_audio
 from eatbench.methods.base import GenerationInput, check_output
 from eatbench.methods.eatface import EATFace, weights_slug
-from eatbench.methods.registry import get_method
+from eatbench.methods.registry import get_method, resolve_method
 from eatface.configuration import get_preset
 from eatface.data import TrainingCorpus
 from eatface.training import stages_for, train_stage
 
 
 def test_variants_are_registered_and_slugs_differ():
-    assert get_method("eatface-w/o-eve").variant == "w/o-EVE"
+    assert resolve_method("eatface-w/o-eve").variant == "w/o-EVE"
     assert get_method("eatface", variant="w/o-Emo").emotions == ()
     assert weights_slug("tiny", "full") == "tiny" and weights_slug("tiny", "w/o-FEC") == "tiny-wo-fec"
 

@@ -139,8 +139,15 @@ def test_fetch_verified_and_unverified_files(weights_env, tmp_path):
     assert lin.check(hashlib.sha256(b"x").hexdigest()) is False
 
 
-def test_fetch_demo_judge_says_how_to_train(weights_env):
-    with pytest.raises(EatbenchError, match=r"cannot be downloaded.*eatbench train sync-judge --dataset demo"):
+def test_fetch_demo_judge_is_the_shipped_file_or_says_how_to_train(weights_env, monkeypatch):
+    # The demo judges ship with the package: nothing to download, the shipped file is the answer.
+    assert w.fetch_weights("syncnet", "demo") == w.DEMO_WEIGHTS_DIR / "syncnet.safetensors"
+    res = CliRunner().invoke(app, ["weights", "fetch", "syncnet", "--profile", "demo"], env={"COLUMNS": "300"})
+    assert res.exit_code == 0 and "nothing to download, the file is already at" in res.output
+    assert "cannot be downloaded" not in res.output
+    # Without the shipped copy, the one line says how to make one.
+    monkeypatch.setattr(w, "DEMO_WEIGHTS_DIR", weights_env / "no-shipped-judges")
+    with pytest.raises(EatbenchError, match=r"no download address.*eatbench train sync-judge --dataset demo"):
         w.fetch_weights("syncnet", "demo")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eatbench.store import MetricKey, ResultsStore
+from eatbench.store import MetricKey, PooledValue, ResultsStore, SeriesRecord
 
 
 def add_series(
@@ -17,24 +17,25 @@ def add_series(
     kind: str = "method",
     emotion_controlled: bool = False,
     profile: str = "demo",
+    config: dict[str, Any] | None = None,
 ) -> str:
     """Store a series whose pooled values are ``metrics`` (value, or (value, n, expected, failed), or a reason)."""
     label = method if variant is None else f"{method}[{variant}]"
     series = f"{label}@{dataset}"
     store.put_series(
-        {
-            "series": series,
-            "label": label,
-            "method": method,
-            "variant": variant,
-            "dataset": dataset,
-            "split": "test",
-            "profile": profile,
-            "seed": 0,
-            "emotion": None,
-            "config": {"kind": kind, "emotion_controlled": emotion_controlled},
-            "clips": [],
-        }
+        SeriesRecord(
+            series=series,
+            label=label,
+            method=method,
+            variant=variant,
+            dataset=dataset,
+            split="test",
+            profile=profile,
+            seed=0,
+            emotion=None,
+            config={"kind": kind, "emotion_controlled": emotion_controlled, **(config or {})},
+            clips=(),
+        )
     )
     for name, v in metrics.items():
         if isinstance(v, str):
@@ -43,10 +44,6 @@ def add_series(
         value, n, expected, failed, extra = (v, 4, 4, 0, {}) if not isinstance(v, tuple) else (*v, {})[:5]
         if isinstance(v, tuple) and len(v) == 5:
             value, n, expected, failed, extra = v
-        store.put_pooled(
-            series,
-            MetricKey(name, f"{name}/v1", "", "{}"),
-            {"state": {}, "value": value, "n_clips": n, "n_expected": expected, "n_failed": failed, "extra": extra},
-            1,
-        )
+        key = MetricKey(name, f"{name}/v1", "", "{}")
+        store.put_pooled(series, PooledValue(key, value, n, expected, failed, {}, extra, run_id=1))
     return series

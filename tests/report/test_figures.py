@@ -69,5 +69,22 @@ def test_fig6_bars_from_ratings(tmp_path):
     assert out["means"]["tend"] == {"happy": 50.0, "sad": 100.0}
     assert out["average"]["tend"] == pytest.approx(200 / 3) and out["average"]["nat"] == 6.0
     assert out["participants"] == 2
+    # resampling participants: p1 twice (100 %), p1 and p2 (2 of 3 votes), p2 twice (0 %); nat: p2 alone
+    assert out["intervals"]["tend"] == (0.0, 100.0) and out["intervals"]["nat"] == (6.0, 6.0)
     with pytest.raises(EatbenchError, match="no ratings for method 'emogen'"):
         figures.fig6_user_study(parse_ratings_csv(csv), tmp_path / "x", method="emogen")
+
+
+def test_fig7_labels_stay_beside_their_own_panel():
+    from eatbench.report.figures.fig7 import heatmaps_figure
+
+    emotions = ["angry", "contempt", "disgusted", "fear", "happy", "neutral", "sad", "surprised"]
+    m = np.full((8, 8), 1 / 8)
+    fig = heatmaps_figure(m, m, emotions, (0.125, 0.125), 0.2)
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)  # runs the layout
+    a, b = (ax for ax in fig.axes if ax.get_title())
+    # everything drawn for panel (a), its labels included, ends left of everything drawn for panel (b)
+    assert a.get_tightbbox(renderer).x1 < b.get_tightbbox(renderer).x0
+    assert b.yaxis.label.get_window_extent(renderer).x0 > a.get_window_extent(renderer).x1
+    figures.pyplot().close(fig)

@@ -51,3 +51,15 @@ def test_mean_over_ratings_and_standard_error_over_participants():
     means = [3, 9, 6]  # per participant
     sd = math.sqrt(sum((x - 6) ** 2 for x in means) / 2)
     assert s.sem == pytest.approx(sd / math.sqrt(3))
+
+
+def test_bootstrap_ci_resamples_participants():
+    from eatbench.report.study import bootstrap_ci
+
+    one = [{"participant": "p", "question": "emo", "score": s, "vote": None} for s in (4.0, 6.0)]
+    assert bootstrap_ci(one) == (5.0, 5.0)  # one participant: every resample is that participant
+    two = [*one, {"participant": "q", "question": "emo", "score": 9.0, "vote": None}]
+    lo, hi = bootstrap_ci(two, n_boot=4000)
+    # Resamples are {p,p} (mean 5), {q,q} (9) or {p,q} (19/3); each extreme has probability 1/4.
+    assert lo == 5.0 and hi == 9.0
+    assert bootstrap_ci(two, seed=1) == bootstrap_ci(two, seed=1)

@@ -157,7 +157,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
-    from eatbench.runner import RunConfig, Runner
+    from eatbench.run import RunConfig, Runner
 
     cfg = RunConfig(
         method="noisy-copy",

@@ -82,7 +82,7 @@ def test_bad_names_give_one_line_with_suggestions(home):
         (("ablate", "w/o-EV", "--dataset", "demo"), "did you mean 'w/o-EVE'"),
         (("run", "--method", "static-frame", "--dataset", "dmo"), "did you mean 'demo'"),
         (("run", "--method", "static-frame", "--dataset", "demo", "--split", "val"), "no clips in split 'val'"),
-        (("table", "9"), "Tables 1-4"),
+        (("table", "9"), "unknown table '9' (known: 1, 2, 3, 4)"),
     ):
         res = eatbench(home, *args)
         assert res.returncode == 2, (args, res.stderr)

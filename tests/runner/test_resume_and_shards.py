@@ -58,8 +58,8 @@ def test_sigkill_inside_the_run_then_resume(tmp_path, corpus, reference, kill):
     for v in before:  # nothing already stored was lost or redone
         assert kept[v["key"]]["video_hash"] == v["video_hash"] and kept[v["key"]]["run_id"] == v["run_id"]
     assert _final(tmp_path / "out.json") == reference
-    statuses = [r["status"] for r in ResultsStore(store).list_runs()]
-    assert statuses == ["running", "finished"]  # the killed run stays visible as never finished
+    statuses = [r.status for r in ResultsStore(store).list_runs()]
+    assert statuses == ["interrupted", "finished"]  # the killed run is found dead when the store is next opened
 
 
 def test_external_sigkill_at_a_random_moment_then_resume(tmp_path, corpus, reference):

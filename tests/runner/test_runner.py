@@ -10,7 +10,8 @@ import runner_fakes as fakes
 
 from eatbench.errors import EatbenchError
 from eatbench.io import read_video
-from eatbench.runner import RunConfig, Runner, canonical_variant, series_label
+from eatbench.methods.registry import resolve_variant
+from eatbench.run import RunConfig, Runner, series_label
 from eatbench.store import ResultsStore
 
 
@@ -121,12 +122,13 @@ def test_a_damaged_video_is_regenerated(tmp_path, corpus):
 
 def test_bad_config_fails_early_with_one_line():
     with pytest.raises(EatbenchError, match="did you mean 'w/o-EVE'"):
-        canonical_variant("w/o-EV")
+        RunConfig(method="eatface", dataset="demo", variant="w/o-EV")
     with pytest.raises(EatbenchError, match=r"--emotion 'hapy'.*did you mean 'happy'"):
         RunConfig(method="x", dataset="demo", emotion="hapy")
     with pytest.raises(EatbenchError, match="--limit 0"):
         RunConfig(method="x", dataset="demo", limit=0)
-    assert canonical_variant("W/O-fec") == "w/o-FEC" and canonical_variant("Ours") == "full"
+    assert resolve_variant("eatface", "W/O-fec") == "w/o-FEC" and resolve_variant("eatface", "Ours") is None
+    assert RunConfig(method="eatface", dataset="demo", variant="full").variant is None
     assert series_label("eatface", "full") == "eatface"
     assert series_label("eatface", "w/o-Emo") == "eatface[w/o-Emo]"
 
@@ -164,7 +166,7 @@ def test_every_clip_is_generated_from_its_actors_neutral_face(tmp_path, corpus):
     for c in runner.clips:
         assert method.identities[c.clip_id] == (neutral if c.actor == "A00" else c.clip_id)
     # the identity is part of the video key: the same clip from another face is another video
-    from eatbench.runner import video_key
+    from eatbench.run import video_key
 
     assert video_key(method, "w", "fake", clips[0], "angry", 0, clips[1]) != video_key(
         method, "w", "fake", clips[0], "angry", 0, clips[0]

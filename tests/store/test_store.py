@@ -13,31 +13,29 @@ from pathlib import Path
 import pytest
 
 from eatbench.errors import EatbenchError
-from eatbench.store import MetricKey, ResultsStore, pack_state, unpack_state
+from eatbench.store import MetricKey, MetricValue, PooledValue, ResultsStore, VideoRecord, pack_state, unpack_state
 
 
 def _fill(store: ResultsStore, n: int = 3) -> None:
     for i in range(n):
         store.put_video(
-            {
-                "key": f"k{i}",
-                "method": "m",
-                "variant": None,
-                "method_version": "1",
-                "weights_hash": "",
-                "dataset": "demo",
-                "clip_id": f"c{i}",
-                "emotion": "happy",
-                "seed": 0,
-                "status": "ok",
-                "path": f"/x/{i}.mkv",
-                "video_hash": f"h{i}",
-                "run_id": 1,
-            }
+            VideoRecord(
+                key=f"k{i}",
+                method="m",
+                variant=None,
+                method_version="1",
+                weights_hash="",
+                dataset="demo",
+                clip_id=f"c{i}",
+                emotion="happy",
+                seed=0,
+                status="ok",
+                path=f"/x/{i}.mkv",
+                video_hash=f"h{i}",
+                run_id=1,
+            )
         )
-        store.put_metric_values(
-            f"h{i}", [{"key": MetricKey("psnr", "p/v1", "", "{}"), "status": "ok", "state": {"s": i}, "value": i}], 1
-        )
+        store.put_metric_values(f"h{i}", [MetricValue(MetricKey("psnr", "p/v1", "", "{}"), "ok", {"s": i}, i)], 1)
 
 
 def test_wal_mode_busy_timeout_and_round_trip(tmp_path):
@@ -45,9 +43,9 @@ def test_wal_mode_busy_timeout_and_round_trip(tmp_path):
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
     _fill(store)
-    assert [v["clip_id"] for v in store.list_videos()] == ["c0", "c1", "c2"]
+    assert [v.clip_id for v in store.list_videos()] == ["c0", "c1", "c2"]
     got = store.get_metric_values("h1", [MetricKey("psnr", "p/v1", "", "{}"), MetricKey("psnr", "p/v2", "", "{}")])
-    assert list(got) == ["psnr"] and unpack_state(got["psnr"]["state"]) == {"s": 1}
+    assert list(got) == ["psnr"] and got["psnr"].state == {"s": 1} and got["psnr"].value == 1
     # floats survive the compressed JSON exactly
     x = {"a": 0.1 + 0.2, "b": [1e-300, 2.0 / 3.0]}
     assert unpack_state(pack_state(x)) == x
@@ -56,12 +54,13 @@ def test_wal_mode_busy_timeout_and_round_trip(tmp_path):
 def test_pooled_rows_never_go_back_to_fewer_clips(tmp_path):
     store = ResultsStore(tmp_path / "r.db")
     key = MetricKey("fid", "fid/v1", "abc", "{}")
-    row = {"state": {"n": 1}, "value": 2.0, "n_clips": 6, "n_expected": 6, "n_failed": 0}
-    store.put_pooled("s", key, row, 1)
-    store.put_pooled("s", key, {**row, "value": 9.0, "n_clips": 3}, 2)  # a shard that finished earlier
-    assert store.get_pooled("s")["fid"]["value"] == 2.0
-    store.put_pooled("s", MetricKey("fid", "fid/v2", "abc", "{}"), {**row, "value": 5.0, "n_clips": 1}, 3)
-    assert store.get_pooled("s")["fid"]["value"] == 5.0  # a new protocol replaces the old one
+    store.put_pooled("s", PooledValue(key, 2.0, 6, 6, 0, {"n": 1}, run_id=1))
+    store.put_pooled("s", PooledValue(key, 9.0, 3, 6, 0, {"n": 1}, run_id=2))  # a shard that finished earlier
+    assert store.get_pooled("s")["fid"].value == 2.0
+    store.put_pooled("s", PooledValue(MetricKey("fid", "fid/v2", "abc", "{}"), 5.0, 1, 6, 0, {"n": 1}, run_id=3))
+    pooled = store.get_pooled("s")["fid"]
+    assert pooled.value == 5.0 and pooled.protocol == "fid/v2"  # a new protocol replaces the old one
+    assert pooled["value"] == 5.0  # records read like the dict rows of schema 1 too
 
 
 def test_readonly_open_needs_an_existing_store(tmp_path):

@@ -36,7 +36,7 @@ def setting(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def files(setting, tmp_path_factory):
-    from eatface.analysis import figure_embeddings
+    from eatbench.report.embeddings import figure_embeddings
 
     out = tmp_path_factory.mktemp("emb")
     return figure_embeddings("demo", setting[1], out, per_emotion=2, frames_per_clip=3)
@@ -86,7 +86,7 @@ def test_fig7_layout_labels_and_the_report_draws_both(files, tmp_path):
 
 
 def test_deterministic_and_own_emotion_conditions(files, setting, tmp_path):
-    from eatface.analysis import figure_embeddings
+    from eatbench.report.embeddings import figure_embeddings
 
     again = figure_embeddings(
         "demo", setting[1], tmp_path / "again", weights=setting[2], per_emotion=2, frames_per_clip=3
@@ -109,8 +109,8 @@ def test_deterministic_and_own_emotion_conditions(files, setting, tmp_path):
 
 
 def test_no_weights_or_a_variant_is_one_line(setting, tmp_path, monkeypatch):
+    from eatbench.report.embeddings import figure_embeddings
     from eatface import build_pipeline, get_preset
-    from eatface.analysis import figure_embeddings
 
     monkeypatch.setenv("EATBENCH_HOME", str(tmp_path))
     monkeypatch.setattr("eatbench.methods.eatface.PACKAGE_WEIGHTS", tmp_path / "none")

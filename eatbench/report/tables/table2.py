@@ -1,0 +1,90 @@
+"""Table II: quantitative evaluation of emotion control: Emo-Acc (%) per emotion and the average.
+
+One column per emotion-controlled series (every series with Emo-Acc when none is), titled as the
+series is named and marked with the metric's direction. With published numbers, the paper's column
+(its Table II method, EAT-Face) follows, and the difference to the matching measured series where
+its clips come from the paper's dataset (MEAD).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eatbench.clip import EMOTIONS
+from eatbench.report import paper
+from eatbench.report.tables.base import PaperTable, TableRequest, arrow, metric_column
+from eatbench.report.tables.gather import SeriesResult, delta, fmt, sort_results
+from eatbench.report.tables.model import Cell, Row, Table
+from eatbench.report.tables.notes import Footnotes, provenance_notes
+
+METRIC = "emo-acc"
+
+
+@dataclass
+class Table2Data:
+    dataset: str
+    results: list[SeriesResult]
+    published: dict[str, float]  # emotion -> percent; empty without published numbers
+    published_average: float | None
+    main: SeriesResult | None  # the measured series of the paper's Table II method
+    data: str  # the dataset the clips came from
+
+    @property
+    def comparable(self) -> bool:
+        """Δ only where the measured clips come from the dataset of the published numbers."""
+        return self.data == paper.table_dataset(2)
+
+
+class Table2(PaperTable):
+    number = 2
+    caption = "quantitative evaluation of emotion control (Emo-Acc, %)"
+    summary = "Emo-Acc per emotion"
+
+    def gather(self, request: TableRequest) -> Table2Data:
+        every = sort_results(request.series(request.dataset))
+        results = [r for r in every if METRIC in r.metrics and r.kind != "reference"]
+        if not results:
+            results = [r for r in every if METRIC in r.metrics]
+        pub, pub_avg = paper.published_table2() if request.published else ({}, None)
+        wanted = paper.normalise(paper.table2_method())
+        main = next((r for r in results if paper.normalise(r.method) == wanted and r.variant is None), None)
+        data = main.data if main else next((r.data for r in results), request.dataset.lower())
+        return Table2Data(request.dataset, results, pub, pub_avg, main, data)
+
+    def lay_out(self, data: Table2Data, footnotes: Footnotes) -> Table:
+        results, pub, main = data.results, data.published, data.main
+        _, hib = metric_column(METRIC)
+        table = Table(self.number, self.caption, [f"{r.display}{arrow(hib)}" for r in results], label_title="Emotion")
+        with_delta = bool(pub) and data.comparable
+        if pub:
+            table.columns += [f"{paper.table2_method()} (paper)"] + (["Δ"] if with_delta else [])
+        per = {r.label: dict(r.metrics[METRIC].extra.get("per_emotion") or {}) for r in results}  # percent
+        for emotion in [e for e in EMOTIONS if any(e in per[r.label] for r in results)] or list(pub):
+            row = [Cell(fmt(per[r.label].get(emotion), 2)) for r in results]
+            if pub:
+                row.append(Cell(fmt(pub.get(emotion), 2)))
+            if with_delta:
+                row.append(Cell(delta(per[main.label].get(emotion) if main else None, pub.get(emotion), 2)))
+            table.rows.append(Row(emotion.capitalize(), row))
+        table.rows.append(Row("", [], "rule"))
+        avg_row, avg_main = [], None
+        for r in results:
+            cell, v = footnotes.cell(r.metrics[METRIC], 2, who=r.display)
+            avg_row.append(cell)
+            if r is main:
+                avg_main = v
+        if pub:
+            avg_row.append(Cell(fmt(data.published_average, 2)))
+        if with_delta:
+            avg_row.append(Cell(delta(avg_main, data.published_average, 2)))
+        table.rows.append(Row("Average", avg_row))
+        return table
+
+    def notes(self, data: Table2Data, footnotes: Footnotes) -> list[str]:
+        out = [*provenance_notes(data.results, [(METRIC, metric_column(METRIC)[0])]), *footnotes.lines()]
+        out.append("Average: accuracy over all generated frames of the series. Paper: MEAD, VGG-16 classifier.")
+        if data.published and not data.comparable:
+            out.append(f"No Δ: the measured clips come from {data.data}, the paper's from {paper.table_dataset(2)}.")
+        if not data.results:
+            out.append(f"No Emo-Acc stored for dataset {data.dataset}; run `eatbench run --metrics emo-acc ...`.")
+        return out
