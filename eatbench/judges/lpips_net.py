@@ -111,8 +111,10 @@ class LPIPSAlex(nn.Module):
 def load_lpips_alex(trunk_path: str | os.PathLike, lin_path: str | os.PathLike) -> LPIPSAlex:
     """LPIPS-Alex from torchvision's ``alexnet-owt-7be5be79.pth`` and the lpips ``alex.pth`` lin layers."""
     net = LPIPSAlex()
-    trunk = _load_state(trunk_path)
-    lin = _load_state(lin_path)
+    from eatbench.judges.checkpoint import load_state_file
+
+    trunk = load_state_file(trunk_path)[0]
+    lin = load_state_file(lin_path)[0]
     state = {}
     for k, (a, b) in enumerate(SLICES, start=1):
         for i in range(a, b):
@@ -131,16 +133,6 @@ def load_lpips_alex(trunk_path: str | os.PathLike, lin_path: str | os.PathLike) 
         raise InputError(f"{trunk_path}: not a torchvision AlexNet state_dict (missing {missing[:3]})")
     net.load_state_dict(state, strict=True)
     return net.eval()
-
-
-def _load_state(path: str | os.PathLike) -> dict[str, torch.Tensor]:
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:
-        raise InputError(f"{path}: not a torch-saved state_dict ({type(err).__name__}: {err})") from None
-    if not isinstance(state, dict):
-        raise InputError(f"{path}: expected a state_dict, found {type(state).__name__}")
-    return state
 
 
 @lru_cache(maxsize=2)

@@ -16,9 +16,27 @@ from __future__ import annotations
 
 import io
 import warnings
+from typing import Any
 
 import torch
 from torch import nn
+
+
+def session_options() -> Any:
+    """The ONNX Runtime settings of every judge: torch's thread count, no busy-waiting, no memory arena.
+
+    Without spinning, idle threads sleep between operators instead of burning CPU time that other processes
+    (or other workers) could use; without the CPU arena, memory is returned after each run, so peak memory is
+    that of the largest batch (FID-Inception at batch 50: +0.7 GiB instead of +1.5 GiB). Neither changes a
+    number: the same kernels run in the same order.
+    """
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = torch.get_num_threads()
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.enable_cpu_mem_arena = False
+    return options
 
 
 class OrtFunction:
@@ -46,12 +64,9 @@ class OrtFunction:
                 dynamic_axes=dynamic_axes,
                 dynamo=False,
             )
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = torch.get_num_threads()
-        # No busy-waiting between operators: the judges' ops are large, and spinning threads only steal CPU
-        # from the other processes of a shared machine (or of an accelerate launch).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = onnxruntime.InferenceSession(buf.getvalue(), options, providers=["CPUExecutionProvider"])
+        self.session = onnxruntime.InferenceSession(
+            buf.getvalue(), session_options(), providers=["CPUExecutionProvider"]
+        )
 
     def __call__(self, *inputs: torch.Tensor) -> torch.Tensor:
         feed = {

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import torch
@@ -134,21 +133,10 @@ def load_syncnet(path: str | os.PathLike) -> SyncNetS:
     Raises:
         InputError: the file does not hold a SyncNet_S state_dict.
     """
-    path = Path(path)
-    if path.suffix == ".safetensors":
-        from safetensors import safe_open
+    from eatbench.judges.checkpoint import load_state_file
 
-        with safe_open(str(path), framework="pt") as f:
-            config: dict[str, Any] = json.loads((f.metadata() or {}).get("config", "{}"))
-            state = {k: f.get_tensor(k) for k in f.keys()}
-    else:
-        try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as err:
-            raise InputError(f"{path}: not a torch-saved state_dict ({type(err).__name__}: {err})") from None
-        config = {}
-    if not isinstance(state, dict):
-        raise InputError(f"{path}: expected a state_dict, found {type(state).__name__}")
+    state, meta = load_state_file(path)
+    config: dict[str, Any] = json.loads(meta.get("config", "{}"))
     net = SyncNetS(**config)
     # Files from PyTorch < 0.4.1 (syncnet_v2.model, 2018) carry no BatchNorm num_batches_tracked buffers.
     own = net.state_dict()

@@ -2,7 +2,7 @@
 
 The network is the arcface_torch :class:`~eatbench.judges.arcface.IResNet`, small, and it sees what
 CSIM feeds it (metrics-protocols.md §3): each frame aligned to 112×112 by insightface's ``norm_crop``
-from the MediaPipe five points (:func:`~eatbench.metrics.csim.aligned_crops`), RGB,
+from the MediaPipe five points (:func:`~eatbench.judges.arcface.aligned_crops`), RGB,
 ``(x − 127.5) / 127.5``. It is trained as ArcFace-family recognisers are, with a margin softmax over the
 training identities — here CosFace (Wang et al. 2018, "CosFace", Eq. 4):
 
@@ -24,8 +24,7 @@ Example:
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -34,8 +33,10 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from eatbench.clip import Clip
 from eatbench.errors import EatbenchError
-from eatbench.judges.arcface import ArcFaceTorch, IResNet, _blob
+from eatbench.judges.arcface import ArcFaceTorch, IResNet, _blob, aligned_crops
+from eatbench.judges.recipe import Fitted, JudgeRecipe, Measured, Progress, train_judge
 
 MEASURE = "nearest-centroid identification of real held-out frames (cosine, centroids from training frames)"
 
@@ -90,7 +91,6 @@ def identity_crops(prepared: Iterable[Any], frames_per_clip: int) -> tuple[np.nd
     Frames where Face Mesh found no face are left out, as CSIM leaves them out.
     """
     from eatbench.judges.judge_data import evenly_spaced
-    from eatbench.metrics.csim import aligned_crops
 
     crops, actors = [], []
     for p in prepared:
@@ -168,12 +168,74 @@ def nearest_centroid(
     }
 
 
+class IdentityRecipe(JudgeRecipe):
+    """The identity judge's parts of :func:`~eatbench.judges.recipe.train_judge`."""
+
+    judge = "identity"
+    weights_name = "arcface"
+    measure = MEASURE
+
+    def __init__(self, config: IdentityJudgeConfig, dataset: str = "demo") -> None:
+        super().__init__(config.seed, config.steps)
+        self.config = config
+        self.dataset = dataset
+
+    def fit(self, train: Sequence[Clip], held: Sequence[Clip], progress: Progress) -> Fitted:
+        from eatbench.judges.judge_data import iter_prepared
+
+        # Aligned crops of the training clips, labelled by actor (kept: evaluate embeds them again).
+        self.crops, actors = identity_crops(
+            iter_prepared(train, lambda i, n: progress("load", i, n)), self.config.frames_per_clip
+        )
+        self.names = sorted(set(actors))
+        self.labels = np.array([self.names.index(a) for a in actors])
+        if len(self.names) < 2:
+            raise EatbenchError(
+                f"--dataset {self.dataset}: the train split shows {len(self.names)} identity; need at least 2"
+            )
+        net, losses = train_iresnet(
+            self.crops, self.labels, len(self.names), self.config, lambda s, _: progress("train", s, self.config.steps)
+        )
+        facts = {"identities": self.names, "train_frames": len(self.crops)}
+        return Fitted(net.state_dict(), net.config, losses, train_clips=len(train), facts=facts)
+
+    def load(self, path: Path) -> ArcFaceTorch:
+        from eatbench.judges.arcface import load_iresnet_safetensors
+
+        return ArcFaceTorch(load_iresnet_safetensors(path))
+
+    def evaluate(self, judge: ArcFaceTorch, held: Sequence[Clip], progress: Progress) -> Measured:
+        from eatbench.judges.judge_data import iter_prepared
+
+        test_crops, test_actors = identity_crops(
+            iter_prepared(held, lambda i, n: progress("evaluate", i, n)), self.config.frames_per_clip
+        )
+        known = np.array([a in self.names for a in test_actors])
+        if not known.any():
+            raise EatbenchError(
+                f"--dataset {self.dataset}: no {held[0].split} identity appears in the train split (split by actor?)"
+            )
+        test_labels = np.array([self.names.index(a) if a in self.names else -1 for a in test_actors])
+        result = nearest_centroid(
+            judge.embed(self.crops), self.labels, judge.embed(test_crops[known]), test_labels[known]
+        )
+        facts = {
+            "held_out_frames": int(known.sum()),
+            "held_out_same_cosine": result["same_cosine"],
+            "held_out_other_cosine": result["other_cosine"],
+        }
+        return Measured(result["accuracy"], len(held), facts)
+
+    def settings(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self.config).items()}
+
+
 def train_identity_judge(
     dataset: str = "demo",
     root: str | os.PathLike | None = None,
     out: str | os.PathLike | None = None,
     config: IdentityJudgeConfig | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Train the identity judge on ``dataset``'s training clips, measure it on the held-out split, save it.
 
@@ -187,65 +249,4 @@ def train_identity_judge(
     Returns:
         The saved path and its training record.
     """
-    from eatbench.judges.arcface import load_iresnet_safetensors
-    from eatbench.judges.judge_data import (
-        default_judge_path,
-        held_out_split,
-        iter_prepared,
-        save_judge,
-        split_clips,
-        training_record,
-    )
-
-    config = config or IdentityJudgeConfig()
-    out = Path(out) if out is not None else default_judge_path("arcface")
-    tick = progress or (lambda phase, done, total: None)
-    t0 = time.perf_counter()
-
-    # 1. Aligned crops of the training clips, labelled by actor
-    train = split_clips(dataset, root, "train")
-    crops, actors = identity_crops(iter_prepared(train, lambda i, n: tick("load", i, n)), config.frames_per_clip)
-    names = sorted(set(actors))
-    labels = np.array([names.index(a) for a in actors])
-    if len(names) < 2:
-        raise EatbenchError(f"--dataset {dataset}: the train split shows {len(names)} identity; need at least 2")
-
-    # 2. Train
-    net, losses = train_iresnet(crops, labels, len(names), config, lambda s, _: tick("train", s, config.steps))
-    seconds = time.perf_counter() - t0
-
-    # 3. Save in fp16, reload, and identify held-out frames with the shipped weights
-    save_judge(net.state_dict(), out, net.config)
-    judge = ArcFaceTorch(load_iresnet_safetensors(out))
-    held = held_out_split(dataset, root)
-    held_clips = split_clips(dataset, root, held)
-    test_crops, test_actors = identity_crops(
-        iter_prepared(held_clips, lambda i, n: tick("evaluate", i, n)), config.frames_per_clip
-    )
-    known = np.array([a in names for a in test_actors])
-    if not known.any():
-        raise EatbenchError(f"--dataset {dataset}: no {held} identity appears in the train split (split by actor?)")
-    test_labels = np.array([names.index(a) if a in names else -1 for a in test_actors])
-    result = nearest_centroid(judge.embed(crops), labels, judge.embed(test_crops[known]), test_labels[known])
-    record = training_record(
-        "identity",
-        dataset,
-        held,
-        train_clips=len(train),
-        held_out_clips=len(held_clips),
-        seed=config.seed,
-        steps=config.steps,
-        seconds=seconds,
-        held_out_accuracy=result["accuracy"],
-        held_out_measure=MEASURE,
-        identities=names,
-        train_frames=len(crops),
-        held_out_frames=int(known.sum()),
-        held_out_same_cosine=result["same_cosine"],
-        held_out_other_cosine=result["other_cosine"],
-        first_loss=losses[0],
-        final_loss=float(np.mean(losses[-20:])),
-        settings={k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()},
-    )
-    save_judge(judge.net.state_dict(), out, judge.net.config, record)
-    return out, record
+    return train_judge(IdentityRecipe(config or IdentityJudgeConfig(), dataset), dataset, root, out, progress)

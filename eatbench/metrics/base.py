@@ -24,7 +24,7 @@ import numpy as np
 from eatbench.registry import Registry
 
 Needs = Literal["gt", "source", "audio", "none"]
-Profile = Literal["official", "demo"]
+Profile = Literal["official", "demo", "portable"]
 
 METRICS: Registry[type[Metric]] = Registry("metric")
 
@@ -65,6 +65,12 @@ class Metric(ABC):
     protocol: ClassVar[str]  # versioned protocol id, e.g. "syncnet_python@6efbb1c/lrs-v1"
     weights: ClassVar[tuple[str, ...]] = ()  # weights-registry names this metric needs
     pooled: ClassVar[bool] = False  # True when the value is not a mean of per-clip values (FID)
+    # The judge profiles that provide this metric; None: those with a version of every file in ``weights``
+    # (every profile when it needs none). See :func:`eatbench.metrics.registry.metric_profiles`.
+    profiles: ClassVar[tuple[Profile, ...] | None] = None
+    # Set for a ratio to the ground truth (1.0): the best value is the closest to it, ranked by
+    # ``|log(value / ideal)|``, which is lower-better (such a metric declares ``higher_is_better = False``).
+    ideal: ClassVar[float | None] = None
 
     _required = ("name", "display", "higher_is_better", "needs", "protocol")
 
@@ -77,8 +83,26 @@ class Metric(ABC):
             raise TypeError(f"metric class {cls.__name__} lacks required attribute(s): {', '.join(missing)}")
 
     def __init__(self, profile: Profile = "official", **settings: Any) -> None:
+        provided = self.provided_by()
+        if profile not in provided:
+            from eatbench.errors import EatbenchError
+
+            raise EatbenchError(
+                f"metric {self.name!r} is not provided by judge profile {profile!r} "
+                f"(it is by: {', '.join(provided) or 'none'}; see `eatbench metrics list`)"
+            )
         self.profile = profile
         self.settings = settings
+
+    @classmethod
+    def provided_by(cls) -> tuple[str, ...]:
+        """The judge profiles that provide this metric: ``profiles`` when set, else every profile that has
+        a version of each weights file the metric needs (all of them for a metric that needs none)."""
+        if cls.profiles is not None:
+            return tuple(cls.profiles)
+        from eatbench.judges.weights import PROFILES, profiles_of
+
+        return tuple(p for p in PROFILES if all(p in profiles_of(w) for w in cls.weights))
 
     @abstractmethod
     def clip_state(self, sample: Sample) -> dict[str, Any]:
@@ -101,6 +125,10 @@ class Metric(ABC):
     @abstractmethod
     def value(self, state: dict[str, Any]) -> float:
         """The reported number for a (merged) state."""
+
+    def no_value_reason(self, state: dict[str, Any]) -> str:
+        """Why a (merged) state gives no value (its :meth:`value` is NaN), in one line, for an n/a."""
+        return "no frame of the clips could be scored"
 
     def details(self, state: dict[str, Any]) -> dict[str, Any]:
         """Numbers besides the value that a table may show, from a merged state (stored as JSON with the

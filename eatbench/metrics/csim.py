@@ -27,6 +27,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 
 from eatbench.errors import EatbenchError, InputError
+from eatbench.judges.functional.similarity import cosine
 from eatbench.metrics.base import METRICS, Metric, Needs, Profile, Sample
 
 Pairing = Literal["source", "gt"]
@@ -47,30 +48,15 @@ def landmarks(sample: Sample, which: Literal["gen", "gt", "source"]) -> np.ndarr
     return sample.cache["landmarks_source"]
 
 
-def aligned_crops(frames: np.ndarray, lmks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``norm_crop`` 112×112 RGB crops of the frames with a face, and the mask of those frames."""
-    from eatbench.judges.arcface import norm_crop
-    from eatbench.preprocess.mediapipe_face import arcface_five
-
-    five = arcface_five(lmks)  # (T, 5, 2)
-    ok = np.isfinite(five).all(axis=(1, 2))
-    crops = [norm_crop(frames[t], five[t]) for t in np.flatnonzero(ok)]
-    return (np.stack(crops) if crops else np.zeros((0, 112, 112, 3), np.uint8)), ok
-
-
 def embed_frames(judge: Any, frames: np.ndarray, lmks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Embeddings ``(T, D)`` of every frame (zeros where no face) and the ``(T,)`` face mask."""
+    from eatbench.judges.arcface import aligned_crops
+
     crops, ok = aligned_crops(frames, lmks)
     emb = judge.embed(crops)
     out = np.zeros((len(frames), emb.shape[1]), np.float32)
     out[ok] = emb
     return out, ok
-
-
-def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise ``a·b / (‖a‖‖b‖)`` in float64 (insightface ``compute_sim``)."""
-    a, b = a.astype(np.float64), b.astype(np.float64)
-    return (a * b).sum(-1) / (np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1))
 
 
 @METRICS.register("csim")

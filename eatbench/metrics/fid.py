@@ -62,14 +62,14 @@ class FID(Metric):
     pooled: ClassVar[bool] = True
 
     def clip_state(self, sample: Sample) -> dict[str, Any]:
-        from eatbench.judges.inception import inception_activations, inception_for
+        from eatbench.judges.inception import BATCH, inception_activations, inception_for
 
         if sample.gt is None:
             raise InputError(f"{sample.clip_id or 'clip'}: FID needs the ground-truth video")
         net = inception_for(self.profile)
         state: dict[str, Any] = {}
         for side, frames in (("gen", sample.gen), ("gt", sample.gt)):
-            act = inception_activations(net, frames, self.settings.get("batch_size", 50)).numpy()
+            act = inception_activations(net, frames, self.settings.get("batch_size", BATCH)).numpy()
             state[f"n_{side}"] = len(act)
             state[f"act_{side}"] = encode_array(act.astype(np.float32))
         return state

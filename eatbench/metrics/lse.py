@@ -20,23 +20,30 @@ from eatbench.errors import InputError
 from eatbench.metrics.base import METRICS, Metric, Needs, Sample
 
 PROTOCOL = "syncnet_python@6efbb1c/wav2lip-lrs-v1"  # direct cv2 resize to 224, BGR 0..255, int16 MFCC
+WINDOW_FRAMES = 5  # frames per SyncNet window; a clip needs one more (N = min_length - 5 windows)
 
 
 def sync_scores(sample: Sample, profile: str = "official", vshift: int = 15, batch_size: int = 20) -> Any:
-    """The :class:`~eatbench.metrics.functional.lse.LSEResult` of a clip, or None when it is too short.
+    """The :class:`~eatbench.judges.functional.lse.LSEResult` of a clip, or None when it is too short.
 
     Computed once per (clip, profile, vshift) and kept in ``sample.cache``.
     """
     key = f"syncnet:{profile}:{vshift}"
     if key not in sample.cache:
+        from eatbench.io import Audio, check_speech
+        from eatbench.judges.functional.lse import SAMPLES_PER_FRAME, lse
         from eatbench.judges.syncnet import syncnet_for
-        from eatbench.metrics.functional.lse import SAMPLES_PER_FRAME, lse
 
+        clip = sample.clip_id or "clip"
         if sample.audio is None:
-            raise InputError(f"{sample.clip_id or 'clip'}: LSE-D/LSE-C need the clip's audio track")
-        net = syncnet_for(profile)
-        n_windows = min(len(sample.gen), len(sample.audio) // SAMPLES_PER_FRAME) - 5
-        sample.cache[key] = None if n_windows < 1 else lse(net, sample.gen, sample.audio, vshift, batch_size)
+            raise InputError(f"{clip}: LSE-D/LSE-C need the clip's audio track")
+        n_windows = min(len(sample.gen), len(sample.audio) // SAMPLES_PER_FRAME) - WINDOW_FRAMES
+        if n_windows < 1:
+            sample.cache[key] = None  # counted as skipped; no_value_reason says why
+        else:
+            # Silent audio drives nothing: n/a with the reason `eatbench generate` gives for it.
+            check_speech(Audio.from_int16(sample.audio), f"{clip} audio", min_seconds=0.0)
+            sample.cache[key] = lse(syncnet_for(profile), sample.gen, sample.audio, vshift, batch_size)
     return sample.cache[key]
 
 
@@ -66,6 +73,13 @@ def offset_counts(state: dict[str, Any]) -> dict[int, int]:
 
 class _LSEMetric(Metric):
     """What LSE-D and LSE-C share: one SyncNet pass per clip and the state layout."""
+
+    def no_value_reason(self, state: dict[str, Any]) -> str:
+        clips = state.get("skipped", 0)
+        return (
+            f"{'the clip is' if clips == 1 else f'{clips} clips are'} too short for one 5-frame SyncNet window "
+            f"(LSE needs at least {WINDOW_FRAMES + 1} frames and {(WINDOW_FRAMES + 1) / 25:.2f} s of audio at 25 fps)"
+        )
 
     def details(self, state: dict[str, Any]) -> dict[str, Any]:
         """``{"offsets": {"<frames>": clips}}``: where SyncNet put each clip (JSON keys are strings)."""

@@ -1,7 +1,10 @@
 """The metric registry: importing this module registers every metric.
 
 Keys, in Table I/II order: ``psnr`` ``ssim`` ``cpbd`` ``lpips`` ``fid`` ``lse-d`` ``lse-c`` ``csim``
-``emo-acc`` ``m-lmd`` ``f-lmd``. A name that is not registered raises one line with the closest names.
+``emo-acc`` ``m-lmd`` ``f-lmd``; then those of the ``portable`` judge profile (:data:`PORTABLE_ORDER`).
+A name that is not registered raises one line with the closest names. Each metric says which judge
+profiles provide it (:meth:`~eatbench.metrics.base.Metric.provided_by`); ``all`` means the metrics of one
+profile.
 
 Scoring one sample runs every requested metric on the same :class:`~eatbench.metrics.base.Sample`
 (so derived data in ``sample.cache`` is computed once) and turns a metric that cannot run — missing
@@ -24,11 +27,34 @@ from typing import Any
 from eatbench.errors import EatbenchError
 
 # Importing a metric module registers its classes in METRICS.
-from eatbench.metrics import cpbd, csim, emo_acc, fid, lmd, lpips, lse, psnr_ssim  # noqa: F401
+from eatbench.metrics import (  # noqa: F401
+    cpbd,
+    csim,
+    csim_portable,
+    emo_acc,
+    emo_acc_portable,
+    face_motion,
+    fid,
+    lip_dynamics,
+    lmd,
+    lpips,
+    lse,
+    psnr_ssim,
+)
 from eatbench.metrics.base import METRICS, Metric, Profile, Sample
 from eatbench.registry import did_you_mean
 
 TABLE_ORDER = ("psnr", "ssim", "cpbd", "lpips", "fid", "lse-d", "lse-c", "csim", "emo-acc", "m-lmd", "f-lmd")
+# The metrics only the ``portable`` judge profile provides (docs/portable-metrics.md), listed after Table I/II's.
+PORTABLE_ORDER = (
+    "csim-portable",
+    "emo-acc-portable",
+    "lip-sync-corr",
+    "silent-lip-stability",
+    "mouth-dynamics-ratio",
+    "blink-rate",
+    "head-motion",
+)
 
 
 def get_metric(name: str) -> type[Metric]:
@@ -36,21 +62,25 @@ def get_metric(name: str) -> type[Metric]:
     return METRICS.get(name.strip())
 
 
-def all_metrics() -> list[type[Metric]]:
-    """Every registered metric class, in table order (then any others alphabetically)."""
+def all_metrics(profile: Profile | None = "official") -> list[type[Metric]]:
+    """The metric classes a judge profile provides (None: every registered one), in table order, then
+    the portable ones, then any others alphabetically."""
     names = METRICS.names()
-    ordered = [n for n in TABLE_ORDER if n in names] + sorted(n for n in names if n not in TABLE_ORDER)
-    return [METRICS.get(n) for n in ordered]
+    known = TABLE_ORDER + PORTABLE_ORDER
+    ordered = [n for n in known if n in names] + sorted(n for n in names if n not in known)
+    classes = [METRICS.get(n) for n in ordered]
+    return classes if profile is None else [m for m in classes if profile in m.provided_by()]
 
 
-def parse_metric_list(text: str | None) -> list[str]:
-    """``"a,b"`` -> canonical keys in the given order; empty, None or ``all`` -> every metric.
+def parse_metric_list(text: str | None, profile: Profile = "official") -> list[str]:
+    """``"a,b"`` -> canonical keys in the given order; empty, None or ``all`` -> every metric ``profile``
+    provides.
 
     Raises:
         EatbenchError: an unknown name, with "did you mean".
     """
     if text is None or text.strip().lower() in ("", "all"):
-        return [m.name for m in all_metrics()]
+        return [m.name for m in all_metrics(profile)]
     out: list[str] = []
     for part in text.split(","):
         key = part.strip().lower()
@@ -114,5 +144,6 @@ def compute_metrics(
     sample: Sample, names: list[str] | str | None = None, profile: Profile = "official"
 ) -> dict[str, Score]:
     """Score ``sample`` with the named metrics (default all) under ``profile``."""
-    keys = parse_metric_list(names) if names is None or isinstance(names, str) else parse_metric_list(",".join(names))
+    text = names if names is None or isinstance(names, str) else ",".join(names)
+    keys = parse_metric_list(text, profile)
     return score_sample(sample, [make_metric(k, profile) for k in keys])

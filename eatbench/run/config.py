@@ -10,7 +10,7 @@ from eatbench.errors import EatbenchError
 from eatbench.paths import eatbench_home
 from eatbench.registry import did_you_mean
 
-PROFILES: tuple[str, ...] = ("official", "demo")
+PROFILES: tuple[str, ...] = ("official", "demo", "portable")
 
 
 def series_label(method: str, variant: str | None) -> str:

@@ -47,7 +47,7 @@ def resolve_metrics(names: tuple[str, ...] | None, profile: str) -> list[Metric]
     """Metric instances for ``names`` (None: every registered metric), each with the judge profile."""
     from eatbench.metrics import registry
 
-    keys = registry.parse_metric_list(",".join(names) if names is not None else None)
+    keys = registry.parse_metric_list(",".join(names) if names is not None else None, profile)  # type: ignore[arg-type]
     return [registry.get_metric(k)(profile=profile) for k in keys]
 
 

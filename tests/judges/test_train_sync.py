@@ -8,6 +8,8 @@ import pytest
 import torch
 from demo_slice import held_out_clips, one_per_actor
 
+from eatbench.judges.functional.lse import lse
+from eatbench.judges.functional.mfcc import mfcc
 from eatbench.judges.judge_data import read_training, save_judge
 from eatbench.judges.syncnet import load_syncnet
 from eatbench.judges.train_sync import (
@@ -18,8 +20,6 @@ from eatbench.judges.train_sync import (
     train_syncnet,
 )
 from eatbench.judges.weights import DEMO_WEIGHTS_DIR
-from eatbench.metrics.functional.lse import lse
-from eatbench.metrics.functional.mfcc import mfcc
 
 TINY = dict(feature_dim=16, audio_channels=(4, 8, 8, 8, 8, 16), lip_channels=(4, 8, 8, 8, 8, 16))
 

@@ -10,12 +10,8 @@ import torch
 
 from eatbench.clip import EMOTIONS
 from eatbench.errors import MissingWeightsError
-from eatbench.judges.emotion import (
-    EmotionJudgeConfig,
-    EmotionVGG16,
-    imagenet_init,
-    train_emotion_judge,
-)
+from eatbench.judges.emotion import EmotionJudgeConfig, EmotionVGG16
+from eatbench.judges.train_emotion import imagenet_init, train_emotion_judge
 from eatbench.metrics.base import Sample
 from eatbench.metrics.emo_acc import EmoAcc
 

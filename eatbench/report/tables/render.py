@@ -78,6 +78,7 @@ _LATEX_ESCAPE = {
 _LATEX_SYMBOL = {
     "↑": r"$\uparrow$",
     "↓": r"$\downarrow$",
+    "→": r"$\rightarrow$",
     "✓": r"\checkmark",
     "✗": r"$\times$",
     "Δ": r"$\Delta$",

@@ -10,9 +10,11 @@ paper) for every method the paper reports, only where the block's dataset is the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+from eatbench.metrics.registry import get_metric
 from eatbench.report import paper
 from eatbench.report.tables.base import PaperTable, TableRequest, arrow, metric_column
 from eatbench.report.tables.gather import SeriesResult, delta, fmt, rank, sort_results
@@ -20,6 +22,25 @@ from eatbench.report.tables.model import Cell, Row, Table
 from eatbench.report.tables.notes import Footnotes, offset_notes, provenance_notes
 
 METRICS = ("psnr", "ssim", "cpbd", "lpips", "fid", "lse-d", "lse-c", "csim")  # the paper's column order
+# Columns of `--profile portable` runs, after the paper's where any series has them (docs/portable-metrics.md).
+PORTABLE = (
+    "csim-portable",
+    "lip-sync-corr",
+    "silent-lip-stability",
+    "mouth-dynamics-ratio",
+    "blink-rate",
+    "head-motion",
+)
+
+
+def _keys(results: list[SeriesResult]) -> tuple[str, ...]:
+    return METRICS + tuple(k for k in PORTABLE if any(k in r.metrics for r in results))
+
+
+def _closeness(key: str, v: float | None) -> float | None:
+    """A ratio to the ground truth (the metric's ``ideal``) ranks by its distance from it, |log(v / ideal)|."""
+    ideal = get_metric(key).ideal
+    return v if ideal is None or v is None else abs(math.log(v / ideal)) if v > 0 else math.inf
 
 
 @dataclass
@@ -54,7 +75,9 @@ class Table1(PaperTable):
         blocks = []
         for requested in request.datasets:
             # Series with none of Table I's metrics (the ablation runs score Emo-Acc only) belong to Tables II/IV.
-            every = [r for r in sort_results(request.series(requested)) if any(k in r.metrics for k in METRICS)]
+            every = [
+                r for r in sort_results(request.series(requested)) if any(k in r.metrics for k in METRICS + PORTABLE)
+            ]
             # One block per dataset the clips came from (the MEAD adapter may have read the demo corpus).
             datas = sorted({r.data for r in every}, key=lambda d: (d != requested.lower(), d)) or [requested.lower()]
             for data in datas:
@@ -65,12 +88,13 @@ class Table1(PaperTable):
         return blocks
 
     def lay_out(self, blocks: list[Block], footnotes: Footnotes) -> Table:
-        columns = [(key, *metric_column(key)) for key in METRICS]  # (key, title, higher is better)
-        table = Table(self.number, self.caption, ["w/Emo."] + [f"{title}{arrow(hib)}" for _, title, hib in columns])
+        columns = [(key, *metric_column(key)) for key in _keys([r for b in blocks for r in b.results])]
+        heads = [f"{t}{'→1' if get_metric(k).ideal else arrow(hib)}" for k, t, hib in columns]
+        table = Table(self.number, self.caption, ["w/Emo.", *heads])
         groups = paper.load_paper()["table1"]["groups"]
         table.groups = [("", 1)]
-        for _, title, _ in columns:
-            group = groups.get(title, "")
+        for key, title, _ in columns:
+            group = groups.get(title, "Portable judges" if key in PORTABLE else "")
             if table.groups[-1][0] == group:
                 table.groups[-1] = (group, table.groups[-1][1] + 1)
             else:
@@ -97,7 +121,8 @@ class Table1(PaperTable):
                     values[r.label][key] = v
                 cells[r.label] = row
             for j, (key, _, hib) in enumerate(columns, start=1):
-                for r, place in zip(ranked, rank([values[r.label][key] for r in ranked], hib), strict=True):
+                scores = [_closeness(key, values[r.label][key]) for r in ranked]
+                for r, place in zip(ranked, rank(scores, hib), strict=True):
                     cells[r.label][j].rank = place
             for i, r in enumerate(results):
                 if r.kind == "reference" and (i == 0 or results[i - 1].kind != "reference"):
@@ -107,27 +132,34 @@ class Table1(PaperTable):
             if not pub:
                 continue
             table.rows.append(Row("", [], "rule"))
-            ranks = {key: rank([p[title] for p in pub.values()], hib) for key, title, hib in columns}
+            ranks = {key: rank([p.get(title) for p in pub.values()], hib) for key, title, hib in columns}
             for i, (name, p) in enumerate(pub.items()):
                 row = [Cell("✓" if p["with_emotion"] else "✗")]
-                row += [Cell(fmt(p[title], 4), ranks[key][i]) for key, title, _ in columns]
+                row += [Cell(fmt(p.get(title), 4), ranks[key][i]) for key, title, _ in columns]
                 table.rows.append(Row(f"{name} (paper)", row, "published"))
             for r in results if block.comparable else []:
                 name = paper.paper_name(r.method, list(pub)) if r.variant is None else None
                 if name is None:
                     continue
-                row = [Cell("")] + [Cell(delta(values[r.label][key], pub[name][title], 4)) for key, title, _ in columns]
+                row = [Cell("")] + [
+                    Cell(delta(values[r.label][key], pub[name].get(title), 4)) for key, title, _ in columns
+                ]
                 table.rows.append(Row(f"Δ {name} (measured − paper)", row, "delta"))
         return table
 
     def notes(self, blocks: list[Block], footnotes: Footnotes) -> list[str]:
         results = [r for b in blocks for r in b.results]
-        columns = [(key, metric_column(key)[0]) for key in METRICS]
+        columns = [(key, metric_column(key)[0]) for key in _keys(results)]
         return [
             *provenance_notes(results, columns),
             *offset_notes(results),
             *footnotes.lines(),
             "Best in bold, second underlined, among the compared methods of each block; — not measured.",
+            *(
+                ["→1: a ratio to the ground truth, best at 1 (ranked by |log value|)."]
+                if any(get_metric(k).ideal for k in _keys(results))
+                else []
+            ),
             *(
                 [
                     f"Δ (measured − paper) only where the clips come from the paper's dataset; not for {', '.join(apart)}."

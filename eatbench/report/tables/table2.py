@@ -18,6 +18,11 @@ from eatbench.report.tables.model import Cell, Row, Table
 from eatbench.report.tables.notes import Footnotes, provenance_notes
 
 METRIC = "emo-acc"
+PORTABLE = "emo-acc-portable"  # `--profile portable` runs: fer's FER2013 judge, contempt excluded
+
+
+def _key(r: SeriesResult) -> str:
+    return METRIC if METRIC in r.metrics else PORTABLE
 
 
 @dataclass
@@ -42,23 +47,30 @@ class Table2(PaperTable):
 
     def gather(self, request: TableRequest) -> Table2Data:
         every = sort_results(request.series(request.dataset))
-        results = [r for r in every if METRIC in r.metrics and r.kind != "reference"]
+        results = [r for r in every if _key(r) in r.metrics and r.kind != "reference"]
         if not results:
-            results = [r for r in every if METRIC in r.metrics]
+            results = [r for r in every if _key(r) in r.metrics]
         pub, pub_avg = paper.published_table2() if request.published else ({}, None)
         wanted = paper.normalise(paper.table2_method())
-        main = next((r for r in results if paper.normalise(r.method) == wanted and r.variant is None), None)
+        main = next(
+            (r for r in results if paper.normalise(r.method) == wanted and r.variant is None and METRIC in r.metrics),
+            None,
+        )
         data = main.data if main else next((r.data for r in results), request.dataset.lower())
         return Table2Data(request.dataset, results, pub, pub_avg, main, data)
 
     def lay_out(self, data: Table2Data, footnotes: Footnotes) -> Table:
         results, pub, main = data.results, data.published, data.main
         _, hib = metric_column(METRIC)
-        table = Table(self.number, self.caption, [f"{r.display}{arrow(hib)}" for r in results], label_title="Emotion")
+        titles = [
+            f"{r.display}{f' ({metric_column(PORTABLE)[0]})' if _key(r) == PORTABLE else ''}{arrow(hib)}"
+            for r in results
+        ]
+        table = Table(self.number, self.caption, titles, label_title="Emotion")
         with_delta = bool(pub) and data.comparable
         if pub:
             table.columns += [f"{paper.table2_method()} (paper)"] + (["Δ"] if with_delta else [])
-        per = {r.label: dict(r.metrics[METRIC].extra.get("per_emotion") or {}) for r in results}  # percent
+        per = {r.label: dict(r.metrics[_key(r)].extra.get("per_emotion") or {}) for r in results}  # percent
         for emotion in [e for e in EMOTIONS if any(e in per[r.label] for r in results)] or list(pub):
             row = [Cell(fmt(per[r.label].get(emotion), 2)) for r in results]
             if pub:
@@ -69,7 +81,7 @@ class Table2(PaperTable):
         table.rows.append(Row("", [], "rule"))
         avg_row, avg_main = [], None
         for r in results:
-            cell, v = footnotes.cell(r.metrics[METRIC], 2, who=r.display)
+            cell, v = footnotes.cell(r.metrics[_key(r)], 2, who=r.display)
             avg_row.append(cell)
             if r is main:
                 avg_main = v
@@ -81,7 +93,12 @@ class Table2(PaperTable):
         return table
 
     def notes(self, data: Table2Data, footnotes: Footnotes) -> list[str]:
-        out = [*provenance_notes(data.results, [(METRIC, metric_column(METRIC)[0])]), *footnotes.lines()]
+        columns = [(k, metric_column(k)[0]) for k in (METRIC, PORTABLE)]
+        out = [*provenance_notes(data.results, columns), *footnotes.lines()]
+        if any(_key(r) == PORTABLE for r in data.results):
+            out.append(
+                f"{columns[1][1]}: fer's 7 FER2013 classes; contempt has none and is excluded, not scored; its Average is the mean of the other seven emotions' accuracies."
+            )
         out.append("Average: accuracy over all generated frames of the series. Paper: MEAD, VGG-16 classifier.")
         if data.published and not data.comparable:
             out.append(f"No Δ: the measured clips come from {data.data}, the paper's from {paper.table_dataset(2)}.")

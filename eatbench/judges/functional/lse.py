@@ -29,7 +29,7 @@ import torch
 import torch.nn.functional as F
 
 from eatbench.errors import InputError
-from eatbench.metrics.functional.mfcc import mfcc
+from eatbench.judges.functional.mfcc import mfcc
 
 SAMPLES_PER_FRAME = 640  # 16000 Hz / 25 fps
 SYNCNET_SIZE = 224

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import python_speech_features as psf
 
-from eatbench.metrics.functional.mfcc import mel_filterbank, mfcc
+from eatbench.judges.functional.mfcc import mel_filterbank, mfcc
 
 
 @pytest.mark.parametrize("n", [1, 399, 400, 401, 6400, 16000 * 3 + 17])
