@@ -1,6 +1,7 @@
 """The audio condition of the TFR (Sec. III-C-1): wav2vec 2.0 features, the window of 3, and F_a.
 
-For a raw audio A_r the frozen wav2vec 2.0 model W gives A = W(A_r) = [a_0; ...; a_{S-1}] ∈ R^{S×D}.
+For a raw audio A_r the frozen wav2vec 2.0 model W gives A = W(A_r) = [a_0; ...; a_{S-1}] ∈ R^{S×D}
+(the ``tiny`` preset's W is the fixed log-mel front end of :mod:`eatface.log_mel`, same rate and shape).
 Frame i of N (1-based) gets the window [a_{u-1}; a_u; a_{u+1}] with u = ⌊S(i-1)/N⌋, zero-padded
 where u-1 < 0 or u+1 > S-1. F_a (1-D convolutions, then an MLP) maps each window to the
 cross-attention tokens c_a that replace the text prompt of latent diffusion.
@@ -66,6 +67,24 @@ def wav2vec_features(audio_encoder: nn.Module, samples: np.ndarray | torch.Tenso
     # The paper says "phoneme feature" from wav2vec; which layer is not given: we take the last hidden state.
     out = audio_encoder(x[None].to(param.device, param.dtype)).last_hidden_state
     return out[0].float()  # (S, D)
+
+
+def audio_features(audio_encoder: nn.Module, samples: np.ndarray | torch.Tensor) -> torch.Tensor:
+    """A = W(A_r), (S, D), for either front end: a wav2vec 2.0 model or a :class:`LogMelEncoder`."""
+    from eatface.log_mel import LogMelEncoder
+
+    if isinstance(audio_encoder, LogMelEncoder):
+        return audio_encoder.features(samples)
+    return wav2vec_features(audio_encoder, samples)
+
+
+def feature_size(audio_encoder: nn.Module) -> int:
+    """D of the front end's features."""
+    from eatface.log_mel import LogMelEncoder
+
+    if isinstance(audio_encoder, LogMelEncoder):
+        return audio_encoder.hidden_size
+    return int(audio_encoder.config.hidden_size)
 
 
 class AudioProjector(ModelMixin, ConfigMixin):

@@ -1,8 +1,8 @@
 """Build an EAT-Face pipeline from a preset: frozen towers, trainable networks, scheduler.
 
 Frozen towers come from a hub id or local folder (``paper``) or are built from a config dict with
-a fixed seed (``tiny``: random, frozen CLIP and wav2vec towers, which still give fixed, distinct
-embeddings for each emotion word and each face). Nothing is downloaded unless the environment allows
+a fixed seed (``tiny``: random, frozen CLIP towers, which still give fixed, distinct embeddings for
+each emotion word and each face; its audio front end is the fixed log-mel encoder). Nothing is downloaded unless the environment allows
 it; a missing tower is one :class:`EATFaceError` line saying what to do.
 
 Example:
@@ -84,7 +84,12 @@ def build_clip(config: EATFaceConfig) -> tuple[Any, Any]:
     )
 
 
-def build_wav2vec(config: EATFaceConfig) -> Any:
+def build_audio_encoder(config: EATFaceConfig) -> Any:
+    """W: the frozen wav2vec 2.0 model (``paper``), or the fixed log-mel front end (``tiny``)."""
+    if config.log_mel is not None:
+        from eatface.log_mel import LogMelEncoder
+
+        return LogMelEncoder(**config.log_mel).eval().requires_grad_(False)
     from transformers import Wav2Vec2Config, Wav2Vec2Model
 
     if isinstance(config.wav2vec, str):
@@ -99,7 +104,7 @@ def build_pipeline(config: EATFaceConfig) -> Any:
     """A fresh, untrained pipeline for ``config`` (the ControlNet is added by the controlnet stage)."""
     from diffusers import DDIMScheduler
 
-    from eatface.audio import AudioProjector
+    from eatface.audio import AudioProjector, feature_size
     from eatface.eve import EmotionVisualEmbedding
     from eatface.pipeline_eatface import EATFacePipeline
     from eatface.unet import build_unet
@@ -110,11 +115,11 @@ def build_pipeline(config: EATFaceConfig) -> Any:
     if vae.config.sample_size != config.resolution and not isinstance(config.vae, str):
         raise EATFaceError(f"vae sample_size {vae.config.sample_size} differs from resolution {config.resolution}")
     clip, tokenizer = build_clip(config) if ablation.uses_clip else (None, None)
-    audio_encoder = build_wav2vec(config)
+    audio_encoder = build_audio_encoder(config)
     embed_dim = clip.config.projection_dim if clip is not None else None
     torch.manual_seed(config.seed + 3)
     audio_projector = AudioProjector(
-        in_dim=audio_encoder.config.hidden_size,
+        in_dim=feature_size(audio_encoder),
         hidden_dim=config.audio_hidden,
         out_dim=config.cross_attention_dim,
         emotion_dim=embed_dim if ablation.text_token else None,

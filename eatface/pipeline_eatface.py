@@ -3,7 +3,7 @@
 Written as numbered steps, like diffusers' ControlNet pipeline:
 
 1. check inputs;
-2. audio condition c_a: wav2vec 2.0 features, the window of 3 per frame, F_a (Sec. III-C-1);
+2. audio condition c_a: wav2vec 2.0 features (``tiny``: log-mel), the window of 3 per frame, F_a (Sec. III-C-1);
 3. visual conditions c_v = {z_m, z_r}: the VAE latents of the masked frames and of the reference
    (Sec. III-C-2/3);
 4. emotion condition: c_e from EVE (Eq. 7) for the ControlNet, or the variant's replacement;
@@ -31,7 +31,7 @@ Example:
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -42,11 +42,13 @@ from diffusers import AutoencoderKL, ControlNetModel, DiffusionPipeline, UNet2DC
 from diffusers.schedulers import KarrasDiffusionSchedulers  # noqa: F401  (documents the swappable type)
 from diffusers.utils import BaseOutput
 
-from eatface.audio import AudioProjector, audio_windows, wav2vec_features
+from eatface.audio import AudioProjector, audio_features, audio_windows
 from eatface.controlnet import emotion_condition
+from eatface.emotion_mix import DEFAULT_INTENSITY_MODE, check_intensity, mixed_condition, parse_emotion
 from eatface.errors import EATFaceError
 from eatface.eve import EmotionVisualEmbedding, clip_image_embeds, clip_text_embeds
 from eatface.interpolation import FrameInterpolator, smooth_frames
+from eatface.log_mel import LogMelEncoder  # noqa: F401  (imported so from_pretrained can load the component)
 from eatface.mask import default_boxes, masked_image
 from eatface.unet import predict_noise
 from eatface.variants import get_ablation
@@ -90,7 +92,7 @@ class EATFacePipeline(DiffusionPipeline):
         vae: the KL autoencoder (E, D).
         unet: the TFR UNet (12 input channels, Eq. 4).
         audio_projector: F_a.
-        audio_encoder: the frozen wav2vec 2.0 model W.
+        audio_encoder: the frozen wav2vec 2.0 model W (``tiny``: a :class:`~eatface.log_mel.LogMelEncoder`).
         scheduler: any diffusers scheduler (DDIM by default).
         controlnet: the Emotion ControlNet (variants ``full`` and ``w/o-EVE``).
         eve: the EVE adapters (``full``).
@@ -170,26 +172,56 @@ class EATFacePipeline(DiffusionPipeline):
             raise EATFaceError(f"variant {self.config.ablation} has no CLIP text encoder")
         return clip_text_embeds(self.clip, self.tokenizer, [emotion_prompt(e) for e in emotions])
 
-    def emotion_map(self, emotions: list[str], references: torch.Tensor) -> torch.Tensor | None:
-        """c_e (B, 4, h, w) for the ControlNet, or None when the variant has no ControlNet.
+    def emotion_map(
+        self,
+        weights: Mapping[str, float],
+        references: torch.Tensor,
+        intensity: float = 1.0,
+        mode: str = DEFAULT_INTENSITY_MODE,
+    ) -> torch.Tensor | None:
+        """c_e (1, 4, h, w) for the ControlNet, or None when the variant has no ControlNet.
 
-        ``full``: h^e = α A_e(E_CT(e)) + (1 − α) A_v(E_CI(x_r)) (Eq. 7); ``w/o-EVE``: E_CT(e) itself.
+        ``full``: h^e = α A_e(E_CT(e)) + (1 − α) A_v(E_CI(x_r)) (Eq. 7); ``w/o-EVE``: E_CT(e) itself. A blend
+        of emotions and an intensity other than 1 follow :mod:`eatface.emotion_mix` (``residual`` mode
+        leaves c_e at full strength: the caller scales the residuals).
         """
         ablation = self.ablation
         if not ablation.controlnet:
             return None
-        text = self.text_embeds(emotions)
-        if ablation.eve:
-            if self.eve is None:
-                raise EATFaceError("this checkpoint has no trained EVE adapters: run the eve stage")
-            param = next(self.eve.parameters())
-            h_e = self.eve.fuse(
-                text.to(param.device, param.dtype),
-                clip_image_embeds(self.clip, references).to(param.device, param.dtype),
-            )
+        if ablation.eve and self.eve is None:
+            raise EATFaceError("this checkpoint has no trained EVE adapters: run the eve stage")
+        if mode == "alpha":
+            h_e = self._alpha_scaled(weights, references, intensity)
         else:
-            h_e = text
+            h_e = mixed_condition(
+                lambda names: self._emotion_vectors(names, references),
+                weights,
+                1.0 if mode == "residual" else intensity,
+            )
         return emotion_condition(h_e, self.unet.config.sample_size, self.unet.config.out_channels)
+
+    def _emotion_vectors(self, emotions: list[str], references: torch.Tensor) -> torch.Tensor:
+        """h(e) of the variant's emotion condition for each emotion: Eq. 7 (``full``) or E_CT(e)."""
+        text = self.text_embeds(emotions)
+        if not self.ablation.eve:
+            return text
+        param = next(self.eve.parameters())
+        image = clip_image_embeds(self.clip, references).to(param.device, param.dtype)
+        return self.eve.fuse(text.to(param.device, param.dtype), image.expand(len(emotions), -1))
+
+    def _alpha_scaled(self, weights: Mapping[str, float], references: torch.Tensor, intensity: float) -> torch.Tensor:
+        """Eq. 7 with α replaced by s·α and A_e(E_CT(e)) by the blend Σ_k w_k A_e(E_CT(e_k)) (``alpha`` mode)."""
+        if not self.ablation.eve:
+            raise EATFaceError(f"intensity_mode alpha scales α of Eq. 7: variant {self.config.ablation} has no EVE")
+        alpha = self.eve.config.alpha * intensity
+        if alpha > 1.0:
+            raise EATFaceError(f"intensity {intensity}: s·α = {alpha:.2f} exceeds 1 (α = {self.eve.config.alpha})")
+        param = next(self.eve.parameters())
+        text = self.text_embeds(list(weights)).to(param.device, param.dtype)
+        a_e = self.eve.adapter_e(self.eve._standardised(text, self.eve.text_mean, self.eve.text_std))
+        w = torch.tensor(list(weights.values()), dtype=a_e.dtype, device=a_e.device)
+        image = clip_image_embeds(self.clip, references).to(param.device, param.dtype)
+        return alpha * (w[:, None] * a_e).sum(0, keepdim=True) + (1.0 - alpha) * self.eve.visual(image)
 
     def audio_tokens(self, windows: torch.Tensor, emotion_embeds: torch.Tensor | None = None) -> torch.Tensor:
         """c_a = F_a(windows) (B, 3, D); (B, 4, D) with the w/o-FEC emotion token."""
@@ -199,7 +231,10 @@ class EATFacePipeline(DiffusionPipeline):
         return self.audio_projector(windows.to(param.device, param.dtype), emotion_embeds)
 
     # ------------------------------------------------------------------ sampling
-    def check_inputs(self, image: Any, audio: Any, emotion: str | None, sampling: str, batch_size: int) -> np.ndarray:
+    def check_inputs(
+        self, image: Any, audio: Any, emotion: Any, sampling: str, batch_size: int, intensity: float, mode: str
+    ) -> tuple[np.ndarray, dict[str, float] | None]:
+        """The 16 kHz samples as float32 and the emotion weights (None for w/o-Emo), or one-line errors."""
         if image is None:
             raise EATFaceError("image: a reference face image is required")
         samples = np.asarray(audio, dtype=np.float32).reshape(-1)
@@ -213,7 +248,14 @@ class EATFacePipeline(DiffusionPipeline):
             raise EATFaceError(f"variant {self.config.ablation} needs an emotion (e.g. 'happy')")
         if self.ablation.controlnet and self.controlnet is None:
             raise EATFaceError("this checkpoint has no trained Emotion ControlNet: run the controlnet stage")
-        return samples
+        check_intensity(intensity, mode)
+        if not self.ablation.uses_emotion:
+            if intensity != 1.0:
+                raise EATFaceError(f"variant {self.config.ablation} has no emotion condition to scale (intensity)")
+            return samples, None
+        if mode != "condition" and not self.ablation.controlnet:
+            raise EATFaceError(f"intensity_mode {mode} needs the Emotion ControlNet; variant {self.config.ablation}")
+        return samples, parse_emotion(emotion)
 
     def _denoise(
         self,
@@ -243,8 +285,10 @@ class EATFacePipeline(DiffusionPipeline):
         self,
         image: Any,
         audio: np.ndarray | torch.Tensor,
-        emotion: str | None = None,
+        emotion: str | Mapping[str, float] | None = None,
         *,
+        intensity: float = 1.0,
+        intensity_mode: str = DEFAULT_INTENSITY_MODE,
         mask_frames: np.ndarray | None = None,
         mask_boxes: np.ndarray | torch.Tensor | None = None,
         num_inference_steps: int | None = None,
@@ -263,7 +307,10 @@ class EATFacePipeline(DiffusionPipeline):
         Args:
             image: the reference face x_r, uint8 RGB (H, W, 3) (or PIL), a square face crop.
             audio: mono speech at 16 kHz, float in [-1, 1].
-            emotion: the target emotion word ("happy"), for variants with emotion control.
+            emotion: the target emotion word ("happy"), or a blend ("happy=0.7,surprised=0.3" or a
+                mapping), for variants with emotion control (:mod:`eatface.emotion_mix`).
+            intensity: the emotion's strength s: 0 neutral, 1 as trained, up to 1.5.
+            intensity_mode: how s acts: ``condition`` (default), ``residual`` or ``alpha``.
             mask_frames: optional (N, H, W, 3) uint8 frames whose outside-the-mask region the output
                 keeps (e.g. the source video when re-dubbing); default: the reference repeated.
             mask_boxes: (N, 4) or (4,) mask boxes (x0, y0, x1, y1) in pixels of ``mask_frames`` (or of
@@ -282,7 +329,7 @@ class EATFacePipeline(DiffusionPipeline):
             :class:`EATFacePipelineOutput` with (N, H, W, 3) uint8 frames.
         """
         # 1. Check inputs
-        samples = self.check_inputs(image, audio, emotion, sampling, batch_size)
+        samples, weights = self.check_inputs(image, audio, emotion, sampling, batch_size, intensity, intensity_mode)
         steps = num_inference_steps or self.config.num_inference_steps
         device = self._execution_device
         size = self.resolution
@@ -290,9 +337,11 @@ class EATFacePipeline(DiffusionPipeline):
         dtype = self.unet.dtype
 
         # 2. Audio condition c_a (Sec. III-C-1)
-        feats = wav2vec_features(self.audio_encoder, samples)  # (S, D_w)
+        feats = audio_features(self.audio_encoder, samples)  # (S, D_w)
         windows = audio_windows(feats, n)  # (N, 3, D_w)
-        text = self.text_embeds([emotion]) if self.ablation.text_token else None  # (1, P) for w/o-FEC
+        text = None
+        if self.ablation.text_token:  # w/o-FEC: E_CT(e) as one more token, blended and scaled in text space
+            text = mixed_condition(self.text_embeds, weights, intensity)  # (1, P)
         c_a = self.audio_tokens(windows, None if text is None else text.expand(n, -1)).to(device, dtype)
 
         # 3. Visual conditions c_v = {z_m, z_r} (Sec. III-C-2, III-C-3)
@@ -315,9 +364,11 @@ class EATFacePipeline(DiffusionPipeline):
         z_r = self.encode_images(x_r).to(dtype)  # (1, 4, h, w)
 
         # 4. Emotion condition c_e (Sec. III-D): (1, 4, h, w) or None
-        c_e = self.emotion_map([emotion], x_r) if self.ablation.controlnet else None
+        c_e = self.emotion_map(weights, x_r, intensity, intensity_mode) if self.ablation.controlnet else None
         if c_e is not None:
             c_e = c_e.to(device, dtype)
+            if intensity_mode == "residual":
+                conditioning_scale = conditioning_scale * intensity
 
         # 5. Initial noise: one shared z_T (parallel) or one per frame (progressive)
         shape = (self.unet.config.out_channels, self.unet.config.sample_size, self.unet.config.sample_size)

@@ -12,7 +12,10 @@ def generate(
     image: Path = typer.Option(..., "--image", help="A face image (png, jpg...)."),
     audio: Path = typer.Option(..., "--audio", help="Speech (wav, mp3, m4a... any container)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output: .mkv (lossless) or .mp4 (H.264 preview)."),
-    emotion: str | None = typer.Option(None, "--emotion", "-e", help="Target emotion (MEAD words)."),
+    emotion: str | None = typer.Option(
+        None, "--emotion", "-e", help="Target emotion (MEAD words), or a blend: happy=0.7,surprised=0.3."
+    ),
+    intensity: float | None = typer.Option(None, "--intensity", help="Emotion strength: 0 neutral, 1 trained, to 1.5."),
     seed: int = typer.Option(0, "--seed", help="Generation seed."),
     weights: Path | None = typer.Option(None, "--weights", help="Weights folder for methods that take one."),
     variant: str | None = typer.Option(None, "--variant", help="A variant the method declares (eatface: w/o-EVE...)."),
@@ -35,7 +38,8 @@ def generate(
     for flag, path in (("--image", image), ("--audio", audio)):
         if not path.is_file():
             raise EatbenchError(f"{flag} {path}: no such file")
-    m = resolve_method(method, variant, weights=weights)
+    options = {} if intensity is None else {"intensity": intensity}
+    m = resolve_method(method, variant, weights=weights, **options)
     if not m.emotion_controlled and emotion is not None:
         typer.echo(f"note: {m.name} has no emotion control; --emotion {emotion} is ignored", err=True)
     n_frames = frames_for_audio(read_speech(audio))

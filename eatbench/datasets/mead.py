@@ -79,6 +79,8 @@ class MEAD(DatasetAdapter):
         if split_rule not in SPLIT_RULES:
             raise EatbenchError(f"MEAD split rule {split_rule!r}: use 'actor' or 'clip'")
         self.split_rule: SplitRule = split_rule
+        # The demo corpus names its validation sentences (eatbench.datasets.demo.corpus.VAL_SENTENCES).
+        self.val_sentences = json.loads(manifest.read_text()).get("val_sentences", []) if self.is_demo else []
 
     def _pattern(self) -> str:
         lvl = "*" if self.level == 0 else f"{self.level}"
@@ -106,7 +108,7 @@ class MEAD(DatasetAdapter):
                 "Point --root at the folder that holds the actor folders"
             )
         rels = [(str(v.relative_to(self.root)), a, s) for a, _, _, s, v in found]
-        splits = assign_splits(self.root, rels, self.split_rule, MEAD_TEST_ACTORS)
+        splits = assign_splits(self.root, rels, self.split_rule, MEAD_TEST_ACTORS, self.val_sentences)
         out = []
         for (actor, emotion, lv, sentence, video), (rel, _, _) in zip(found, rels, strict=True):
             audio = self.root / actor / "audio" / emotion / f"level_{lv}" / f"{sentence}.m4a"

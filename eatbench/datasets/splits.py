@@ -7,7 +7,8 @@ Two rules:
   CREMA-D: ten fixed actors); every other actor is ``train``.
 - ``clip`` (default for the demo corpus): same actors, different sentences. Sentence ids are sorted
   over the whole dataset and every fourth one (positions 3, 7, 11, …) is ``test``; the rest are
-  ``train``. So no test sentence is ever seen in training, for any actor.
+  ``train``. So no test sentence is ever seen in training, for any actor. Sentences listed in
+  ``val_sentences`` (the demo corpus's 009 and 010) are ``val`` and left out of that count.
 
 The assignment of every clip (by its path relative to the dataset root) is stored in
 ``eatbench_splits.json`` beside the data. Clips already in the file keep their split forever; clips
@@ -36,7 +37,7 @@ SPLIT_RULES: dict[str, str] = {
     "clip": "same actors, every fourth sentence held out",
 }
 SPLIT_FILE = "eatbench_splits.json"
-SPLITS = ("train", "test")
+SPLITS = ("train", "val", "test")
 
 MEAD_TEST_ACTORS = ("M003", "M030", "W009", "W015")
 CREMAD_TEST_ACTORS = ("1015", "1020", "1021", "1030", "1033", "1052", "1062", "1081", "1082", "1089")
@@ -55,8 +56,11 @@ def assign_splits(
     items: Sequence[tuple[str, str, str]],
     rule: SplitRule,
     test_actors: Sequence[str] = (),
+    val_sentences: Sequence[str] = (),
 ) -> dict[str, str]:
     """Return ``{relative_path: split}`` for ``items`` = (relative_path, actor, sentence).
+
+    ``val_sentences`` (rule ``clip`` only) are assigned ``val``.
 
     Reads the split file when it exists and keeps its assignments; writes it (atomically) when new
     clips had to be assigned.
@@ -76,6 +80,7 @@ def assign_splits(
                 "delete the file to re-split (every clip is then assigned again)"
             )
         test_actors = stored.get("test_actors", test_actors)
+        val_sentences = stored.get("val_sentences", val_sentences)
     assignments: dict[str, str] = dict(stored.get("clips", {}))
     new = [it for it in items if it[0] not in assignments]
     if new:
@@ -83,13 +88,15 @@ def assign_splits(
             for rel, actor, _ in new:
                 assignments[rel] = "test" if actor in test_actors else "train"
         else:
-            sentences = sorted({s for _, _, s in items} | set(stored.get("sentences", [])))
+            sentences = sorted(({s for _, _, s in items} | set(stored.get("sentences", []))) - set(val_sentences))
             test_sentences = {s for i, s in enumerate(sentences) if i % 4 == 3}
             for rel, _, sentence in new:
-                assignments[rel] = "test" if sentence in test_sentences else "train"
+                split = "val" if sentence in val_sentences else "test" if sentence in test_sentences else "train"
+                assignments[rel] = split
         payload = {
             "rule": rule,
             "test_actors": list(test_actors),
+            "val_sentences": list(val_sentences),
             "sentences": sorted({s for _, _, s in items} | set(stored.get("sentences", []))),
             "clips": dict(sorted(assignments.items())),
         }

@@ -116,6 +116,14 @@ class Method(ABC):
     def emotion_controlled(self) -> bool:
         return bool(self.emotions)
 
+    def emotion_blend(self, emotion: str) -> str | None:
+        """``emotion`` as this method's blend of emotions (checked), or None: it takes one emotion word.
+
+        The emotion policy (:func:`eatbench.methods.contract.target_emotion`) asks this for any
+        ``--emotion`` outside our vocabulary; methods that mix emotions override it.
+        """
+        return None
+
     def availability(self) -> Availability:
         """Can this method run here? Override to check repositories, checkpoints, executables."""
         return Availability(True)
@@ -174,3 +182,18 @@ def check_output(path: Path, n_audio_frames: int, size: int = CROP_SIZE, fps: fl
         raise EatbenchError(f"{path}: cut short: {video.num_frames} frames, its audio track implies {track}")
     if not np.isfinite(video.frames).all():
         raise EatbenchError(f"{path}: non-finite frames")
+
+
+def check_emotion_words(names: list[str]) -> None:
+    """Refuse any name outside our emotion vocabulary, with a suggestion.
+
+    Raises:
+        EatbenchError: the first unknown name.
+    """
+    from eatbench.clip import EMOTIONS
+    from eatbench.errors import EatbenchError
+    from eatbench.registry import did_you_mean
+
+    for name in names:
+        if name not in EMOTIONS:
+            raise EatbenchError(f"--emotion {name!r}: unknown emotion{did_you_mean(name, list(EMOTIONS))}")

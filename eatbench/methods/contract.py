@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from eatbench.clip import EMOTIONS, Clip
 from eatbench.errors import EatbenchError
-from eatbench.methods.base import Method, check_output
+from eatbench.methods.base import Method, check_emotion_words, check_output
 from eatbench.methods.inputs import GenerationInput, ResolvedInput, resolve_input
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def target_emotion(method: Method, emotion: str | None, inp: GenerationInput | R
     """The emotion policy, the one place it is decided: what ``generate`` gets as ``emotion``.
 
     None for a method without emotion control; else the requested emotion (in our vocabulary,
-    checked here), by default the clip's own label, and :data:`DEFAULT_EMOTION` for a free image.
+    checked here, or a blend the method takes: :meth:`Method.emotion_blend`), by default the clip's own label, and :data:`DEFAULT_EMOTION` for a free image.
 
     Raises:
         EatbenchError: an emotion outside our vocabulary (with a suggestion).
@@ -81,10 +81,12 @@ def target_emotion(method: Method, emotion: str | None, inp: GenerationInput | R
         return None
     if emotion is None:
         return inp.clip.emotion if inp.clip is not None and inp.clip.emotion in EMOTIONS else DEFAULT_EMOTION
-    if emotion not in EMOTIONS:
-        from eatbench.registry import did_you_mean
-
-        raise EatbenchError(f"--emotion {emotion!r}: unknown emotion{did_you_mean(emotion, list(EMOTIONS))}")
+    if emotion in EMOTIONS:
+        return emotion
+    blend = method.emotion_blend(emotion)  # e.g. EAT-Face's happy=0.7,surprised=0.3 (checked there)
+    if blend is not None:
+        return blend
+    check_emotion_words([emotion])
     return emotion
 
 

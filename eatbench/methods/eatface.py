@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError, InputError, MissingWeightsError
-from eatbench.methods.base import CROP_SIZE, FPS, Availability, Method
+from eatbench.methods.base import CROP_SIZE, FPS, Availability, Method, check_emotion_words
 from eatbench.methods.inputs import ResolvedInput
 
 DEFAULT_PRESET = "tiny"
@@ -82,6 +82,7 @@ class EATFace(Method):
         sampling: str = "parallel",
         batch_size: int = 75,
         interpolation: str = "auto",
+        intensity: float = 1.0,
     ) -> None:
         index = Path(weights).expanduser() / "model_index.json" if weights is not None else None
         if variant is None and index is not None and index.is_file():
@@ -96,6 +97,7 @@ class EATFace(Method):
         self.sampling = sampling
         self.batch_size = batch_size
         self.interpolation = interpolation
+        self.intensity = intensity  # the emotion's strength (eatface.emotion_mix): 0 neutral, 1 trained, <= 1.5
         self._pipe: Any = None
 
     # ------------------------------------------------------------------ weights
@@ -160,6 +162,21 @@ class EATFace(Method):
         return self._pipe
 
     # ------------------------------------------------------------------ generation
+    def emotion_blend(self, emotion: str) -> str | None:
+        """A blend such as ``happy=0.7,surprised=0.3`` of our emotion words (EAT-Face mixes their
+        conditions, :mod:`eatface.emotion_mix`); None when ``emotion`` is not written as a blend."""
+        from eatface.emotion_mix import parse_emotion
+        from eatface.errors import EATFaceError
+
+        if "=" not in emotion and "," not in emotion:
+            return None
+        try:
+            weights = parse_emotion(emotion)
+        except EATFaceError as err:
+            raise EatbenchError(f"--emotion {err}") from None
+        check_emotion_words(list(weights))
+        return emotion if len(weights) > 1 else next(iter(weights))
+
     def generate(self, inp: ResolvedInput, emotion: str | None, seed: int, out_path: Path) -> Path:
         """Sample EAT-Face for a resolved input; ``emotion`` is already decided (None for w/o-Emo)."""
         import torch
@@ -183,6 +200,7 @@ class EATFace(Method):
                 batch_size=self.batch_size,
                 generator=torch.Generator().manual_seed(seed),
                 interpolation=self.interpolation,
+                intensity=self.intensity,
             ).frames
         except EATFaceError as err:
             raise InputError(f"{inp.label}: {err}") from None

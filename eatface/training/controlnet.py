@@ -31,6 +31,7 @@ from eatface.training.workspace import (
     emotion_text_cache,
     latent_cache,
     load_pipeline,
+    pick_windows,
     require_stages,
     save_pipeline,
     window_cache,
@@ -64,7 +65,7 @@ def train_emotion_controlnet(
     settings = config.stages[stage]
     batch = max(1, settings.batch_size // accelerator.num_processes)
     lat = latent_cache(pipe, corpus)
-    win = window_cache(pipe, corpus)
+    win = window_cache(pipe, corpus, config.audio_augment, config.seed)
     text = emotion_text_cache(pipe, corpus)  # (E, P)
     num_t = pipe.scheduler.config.num_train_timesteps
     size = pipe.unet.config.sample_size
@@ -85,7 +86,7 @@ def train_emotion_controlnet(
             "z0": lat["z0"][idx],
             "zm": lat["zm"][idx],
             "zr": lat["z0"][ref],
-            "windows": win[idx],
+            "windows": pick_windows(win, idx, gen),
             "c_e": emotion_condition(h_e, size, pipe.unet.config.out_channels),
         }
         out.update(diffusion_batch(gen, lat["z0"], idx, num_t))

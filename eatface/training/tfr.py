@@ -28,6 +28,7 @@ from eatface.training.workspace import (
     initialised_steps,
     latent_cache,
     load_pipeline,
+    pick_windows,
     require_stages,
     save_pipeline,
     save_tfr_snapshot,
@@ -93,7 +94,7 @@ def train_tfr(
     settings = config.stages["tfr"]
     batch = max(1, settings.batch_size // accelerator.num_processes)
     lat = latent_cache(pipe, corpus)
-    win = window_cache(pipe, corpus)
+    win = window_cache(pipe, corpus, config.audio_augment, config.seed)
     text = emotion_text_cache(pipe, corpus) if pipe.ablation.text_token else None
     num_t = pipe.scheduler.config.num_train_timesteps
     size = lat["z0"].shape[-1]
@@ -103,7 +104,8 @@ def train_tfr(
         idx = corpus.sample_frames(batch, gen)
         clips = corpus.frame_clip[idx]
         ref = corpus.random_frame_of_clip(clips, gen)  # x_r: a random frame of the same video
-        out = {"z0": lat["z0"][idx], "zm": lat["zm"][idx], "zr": lat["z0"][ref], "windows": win[idx]}
+        out = {"z0": lat["z0"][idx], "zm": lat["zm"][idx], "zr": lat["z0"][ref]}
+        out["windows"] = pick_windows(win, idx, gen)
         out.update(diffusion_batch(gen, lat["z0"], idx, num_t))
         if text is not None:
             out["text"] = text[corpus.emotion[clips]]

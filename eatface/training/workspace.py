@@ -18,7 +18,7 @@ from typing import Any
 
 import torch
 
-from eatface.audio import audio_windows, wav2vec_features
+from eatface.audio import audio_features, audio_windows
 from eatface.build import build_pipeline
 from eatface.configuration import EATFaceConfig
 from eatface.data import TrainingCorpus
@@ -114,13 +114,36 @@ def latent_cache(pipe: Any, corpus: TrainingCorpus, batch_size: int = 128) -> di
 
 
 @torch.no_grad()
-def window_cache(pipe: Any, corpus: TrainingCorpus) -> torch.Tensor:
-    """The wav2vec window [a_{u-1}; a_u; a_{u+1}] of every corpus frame, (M, 3, D_w), on CPU."""
-    out = []
-    for c in range(corpus.num_clips):
-        feats = wav2vec_features(pipe.audio_encoder, corpus.clip_audio(c))
-        out.append(audio_windows(feats, int(corpus.clip_length[c])).cpu())
-    return torch.cat(out)
+def window_cache(pipe: Any, corpus: TrainingCorpus, copies: int = 0, seed: int = 0) -> torch.Tensor:
+    """The audio window [a_{u-1}; a_u; a_{u+1}] of every corpus frame, (1 + copies, M, 3, D_w), on CPU.
+
+    Row 0 is the clean audio; rows 1.. come from augmented copies of each clip's audio
+    (:func:`eatface.audio_augment.augment_audio`, seeded by ``seed`` and the clip). With copies the
+    cache is stored as float16 (it is large); without, as float32. Draw rows with :func:`pick_windows`.
+    """
+    import numpy as np
+
+    from eatface.audio_augment import augment_audio
+
+    versions = []
+    for v in range(1 + copies):
+        out = []
+        for c in range(corpus.num_clips):
+            audio = corpus.clip_audio(c)
+            if v:
+                audio = augment_audio(audio, np.random.default_rng([seed, v, c]))
+            feats = audio_features(pipe.audio_encoder, audio)
+            out.append(audio_windows(feats, int(corpus.clip_length[c])).cpu())
+        versions.append(torch.cat(out).to(torch.float16 if copies else torch.float32))
+    return torch.stack(versions)
+
+
+def pick_windows(windows: torch.Tensor, idx: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """The windows of frames ``idx`` (B, 3, D_w), each from a random row of the cache (clean or augmented)."""
+    if windows.shape[0] == 1:  # no augmentation: no random draw, the stream stays as without this step
+        return windows[0, idx].float()
+    rows = torch.randint(windows.shape[0], (len(idx),), generator=gen)
+    return windows[rows, idx].float()
 
 
 @torch.no_grad()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from eatface.audio import AudioProjector, audio_windows, wav2vec_features, window_centres
+from eatface.audio import AudioProjector, audio_features, audio_windows, feature_size, wav2vec_features, window_centres
 
 
 def test_window_centres_match_the_formula_by_hand():
@@ -48,9 +48,37 @@ def test_audio_projector_shapes_and_emotion_token():
         f_t(torch.randn(5, 3, 8))
 
 
-def test_wav2vec_features_of_the_tiny_tower(full_pipe):
+def test_wav2vec_features_of_a_small_tower():
+    from transformers import Wav2Vec2Config, Wav2Vec2Model
+
+    torch.manual_seed(0)
+    tower = Wav2Vec2Model(
+        Wav2Vec2Config(
+            hidden_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            intermediate_size=128,
+            conv_dim=(32,) * 7,
+            conv_stride=(5, 2, 2, 2, 2, 2, 2),
+            conv_kernel=(10, 3, 3, 3, 3, 2, 2),
+            num_conv_pos_embeddings=16,
+            num_conv_pos_embedding_groups=4,
+            feat_extract_norm="group",
+        )
+    ).eval()
     samples = np.random.default_rng(0).normal(0, 0.1, 16000 * 3).astype(np.float32)
-    feats = wav2vec_features(full_pipe.audio_encoder, samples)
-    assert feats.shape == (149, 64)  # 3 s at 50 Hz (cpu-feasibility.md §7), D = 64
+    feats = audio_features(tower, samples)
+    assert feats.shape == (149, 64) and feature_size(tower) == 64  # 3 s at 50 Hz (cpu-feasibility.md §7)
+    torch.testing.assert_close(feats, wav2vec_features(tower, samples))
     # normalisation makes the features independent of the input gain
-    assert torch.allclose(feats, wav2vec_features(full_pipe.audio_encoder, samples * 3), atol=1e-4)
+    assert torch.allclose(feats, wav2vec_features(tower, samples * 3), atol=1e-4)
+
+
+def test_tiny_preset_reads_log_mel_features(full_pipe):
+    from eatface.log_mel import LogMelEncoder
+
+    samples = np.random.default_rng(0).normal(0, 0.1, 16000 * 3).astype(np.float32)
+    assert isinstance(full_pipe.audio_encoder, LogMelEncoder)
+    feats = audio_features(full_pipe.audio_encoder, samples)
+    assert feats.shape == (150, 40 * 9) == (150, feature_size(full_pipe.audio_encoder))
+    assert full_pipe.audio_projector.config.in_dim == 360

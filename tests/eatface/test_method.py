@@ -55,3 +55,17 @@ def test_generate_from_a_free_image_meets_the_output_contract(tmp_path):
     # One training step draws no face yet: the face check is off; the rest of the contract holds.
     out = run_method(m, GenerationInput(image=image, audio=wav), None, 0, tmp_path / "out.mkv", check_face=False)
     check_output(out, 25)
+
+
+def test_emotion_blends_are_checked_against_our_words():
+    from eatbench.errors import EatbenchError
+
+    m = EATFace()
+    assert m.check_emotion("Happy") == "happy"
+    assert m.check_emotion("happy=0.7,surprised=0.3") == "happy=0.7,surprised=0.3"
+    with pytest.raises(EatbenchError, match=r"unknown emotion 'surprise'.*surprised"):
+        m.check_emotion("happy=0.7,surprise=0.3")
+    with pytest.raises(EatbenchError, match="not a number"):
+        m.check_emotion("happy=lots")
+    assert get_method("eatface", intensity=0.5).intensity == 0.5
+    assert EATFace(variant="w/o-Emo").check_emotion("happy=0.5,sad=0.5") is None  # no emotion control

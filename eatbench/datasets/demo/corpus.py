@@ -8,7 +8,9 @@ Layout (what the MEAD adapter reads, shared/reference/baselines-and-datasets.md 
 
 Neutral clips sit at ``level_1`` and the other emotions at ``level_2`` (the paper's setting).
 Sentence ``NNN`` is the same text for every actor and emotion, so the MEAD adapter's clip-level
-split (every fourth sentence id is test) keeps test sentences out of training.
+split keeps test sentences out of training: sentences 009 and 010 (:data:`VAL_SENTENCES`) are the
+validation split, and of the others every fourth (004, 008) is test. Validation clips share the
+actors with test but no sentence with test or train; every model choice is made on them.
 
 Reproducibility: every clip draws its randomness from a seed derived from (seed, actor, emotion,
 sentence) only, so clips do not depend on one another or on the worker process that made them.
@@ -49,7 +51,9 @@ GENERATOR_VERSION = "1"
 MANIFEST = "demo.json"
 PARTIAL = ".demo-partial.json"  # the manifest of a run in progress (for resuming)
 DEFAULT_ACTORS: tuple[str, ...] = ("M003", "M030", "W009", "W015", "M005", "W011", "M007", "W014")
-DEFAULT_SENTENCES = 8
+DEFAULT_SENTENCES = 10
+# Sentence ids held out for validation (when the corpus has them): disjoint from test (004, 008) and train.
+VAL_SENTENCES: tuple[int, ...] = (9, 10)
 MIN_SECONDS, MAX_SECONDS = 2.0, 4.0
 ALIGN = 5120  # samples: 0.32 s = 8 video frames (640 samples) = 5 AAC frames (1024 samples)
 VIDEO_OPTIONS = {"threads": "1"}  # libx264 output depends on the thread count; fix it
@@ -202,7 +206,7 @@ def generate_corpus(
         seed: corpus seed; the same seed gives byte-identical frames, audio and files.
         actors: actor ids (default the eight in :data:`DEFAULT_ACTORS`; other ids get derived looks).
         emotions: MEAD emotion words (default all eight).
-        sentences: sentences per actor and emotion (default 8).
+        sentences: sentences per actor and emotion (default 10; 009 and 010 are the validation split).
         progress: called as ``progress(done, total)`` after every clip.
         workers: processes to render with (default: the number of CPUs, at most 8).
 
@@ -234,6 +238,7 @@ def generate_corpus(
         "sample_rate": 16000,
         "size": [256, 256],
         "split": "clip",
+        "val_sentences": [f"{k:03d}" for k in VAL_SENTENCES if k <= n_sent],
     }
     jobs = [(str(root), int(seed), a, e, k) for a in actors for e in emotions for k in range(1, n_sent + 1)]
 

@@ -165,3 +165,29 @@ def test_an_interrupted_run_resumes_where_it_stopped(tiny_corpus, tmp_path):
     assert {p: p.stat().st_mtime_ns for p in root.rglob("*.mp4") if p != lost} == stamps
     assert _files(root) == EXPECTED
     assert lost.read_bytes() == (tiny_corpus / lost.relative_to(root)).read_bytes()
+
+
+def test_the_default_corpus_has_a_validation_split_disjoint_from_test_and_train(tmp_path):
+    """Sentences 009-010 are ``val``; of the others every fourth (004, 008) stays ``test`` as before."""
+    from eatbench.datasets.demo.corpus import DEFAULT_SENTENCES, VAL_SENTENCES, audio_path, video_path
+    from eatbench.datasets.mead import MEAD
+
+    assert DEFAULT_SENTENCES == 10 and VAL_SENTENCES == (9, 10)
+    # The adapter only lists files, so empty files in the demo's layout stand for rendered clips.
+    for actor in ("M003", "W009"):
+        for emotion in ("neutral", "happy"):
+            for k in range(1, DEFAULT_SENTENCES + 1):
+                for path in (video_path(tmp_path, actor, emotion, k), audio_path(tmp_path, actor, emotion, k)):
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.touch()
+    (tmp_path / "demo.json").write_text(json.dumps({"split": "clip", "val_sentences": ["009", "010"]}))
+    clips = MEAD(tmp_path).clips()
+    sentences = {split: {c.sentence for c in clips if c.split == split} for split in ("train", "val", "test")}
+    assert sentences == {
+        "train": {"001", "002", "003", "005", "006", "007"},
+        "val": {"009", "010"},
+        "test": {"004", "008"},
+    }
+    assert len(MEAD(tmp_path).clips("val")) == 2 * 2 * 2
+    stored = json.loads((tmp_path / "eatbench_splits.json").read_text())
+    assert stored["val_sentences"] == ["009", "010"]
