@@ -57,15 +57,20 @@ def test_generate_from_a_free_image_meets_the_output_contract(tmp_path):
     check_output(out, 25)
 
 
-def test_emotion_blends_are_checked_against_our_words():
+def test_emotion_blends_go_through_the_one_emotion_policy(tmp_path):
     from eatbench.errors import EatbenchError
+    from eatbench.methods.contract import target_emotion
 
+    free = GenerationInput(image=tmp_path / "face.png", audio=tmp_path / "speech.wav")
     m = EATFace()
-    assert m.check_emotion("Happy") == "happy"
-    assert m.check_emotion("happy=0.7,surprised=0.3") == "happy=0.7,surprised=0.3"
-    with pytest.raises(EatbenchError, match=r"unknown emotion 'surprise'.*surprised"):
-        m.check_emotion("happy=0.7,surprise=0.3")
+    assert target_emotion(m, "happy", free) == "happy"
+    assert target_emotion(m, "happy=0.7,surprised=0.3", free) == "happy=0.7,surprised=0.3"
+    assert target_emotion(m, "sad=1", free) == "sad"  # a blend of one is that emotion
+    with pytest.raises(EatbenchError, match=r"'surprise': unknown emotion.*'surprised'"):
+        target_emotion(m, "happy=0.7,surprise=0.3", free)
     with pytest.raises(EatbenchError, match="not a number"):
-        m.check_emotion("happy=lots")
+        target_emotion(m, "happy=lots,sad=1", free)
+    with pytest.raises(EatbenchError, match="'joyful': unknown emotion"):
+        target_emotion(m, "joyful", free)
     assert get_method("eatface", intensity=0.5).intensity == 0.5
-    assert EATFace(variant="w/o-Emo").check_emotion("happy=0.5,sad=0.5") is None  # no emotion control
+    assert target_emotion(EATFace(variant="w/o-Emo"), "happy=0.5,sad=0.5", free) is None  # no emotion control
