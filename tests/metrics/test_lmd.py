@@ -103,7 +103,8 @@ def test_protocol_names_the_landmark_source():
 
 def test_mapped_points_sit_where_ibug_puts_them_on_a_detected_face():
     """Face Mesh on two demo-corpus faces (mouth closed, mouth open), through the 68-point table."""
-    from eatbench.datasets.demo.face import EXPRESSIONS, ClipCanvas, Mouth, Pose, identity_for
+    from eatbench.datasets.demo.face import ClipCanvas
+    from eatbench.datasets.demo.people import EXPRESSIONS, Mouth, Pose, identity_for
 
     canvas = ClipCanvas(identity_for("M003"), EXPRESSIONS["neutral"])
     frames = np.stack([canvas.frame(Mouth(open=o), 0.0, Pose()) for o in (0.0, 0.9)])

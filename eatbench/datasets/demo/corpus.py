@@ -111,8 +111,9 @@ def render_clip(seed: int, actor: str, emotion: str, sentence: int) -> DemoClip:
     2. Performance: mouth track from the phoneme timings, blinks and head motion from the clip seed.
     3. Frames: the actor's face with the emotion's expression, one frame per 40 ms of audio.
     """
-    from eatbench.datasets.demo.face import EXPRESSIONS, ClipCanvas, identity_for
+    from eatbench.datasets.demo.face import ClipCanvas
     from eatbench.datasets.demo.motion import blink_track, mouth_track, pose_track
+    from eatbench.datasets.demo.people import EXPRESSIONS, identity_for
     from eatbench.datasets.demo.speech import PROSODY, synthesize
 
     rng = np.random.default_rng(clip_seed(seed, actor, emotion, sentence))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eatbench.datasets.demo.face import Mouth, Pose
+from eatbench.datasets.demo.people import Mouth, Pose
 from eatbench.datasets.demo.speech import Phoneme
 from eatbench.io import FPS, Audio
 

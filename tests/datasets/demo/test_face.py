@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from eatbench.clip import EMOTIONS
-from eatbench.datasets.demo.face import EXPRESSIONS, IDENTITIES, ClipCanvas, Mouth, Pose, identity_for
+from eatbench.datasets.demo.face import ClipCanvas
+from eatbench.datasets.demo.people import EXPRESSIONS, IDENTITIES, Mouth, Pose, identity_for
 
 
 def test_at_least_eight_identities_half_men_half_women():
