@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from eatbench.report.study import parse_ratings_csv
-from eatbench.report.tables import table3
+from eatbench.report.tables import build_table
 from eatbench.store import ResultsStore
 from eatbench.study.app import Server, ratings_csv
 from eatbench.study.db import StudyDB, attention
@@ -141,7 +141,7 @@ def test_export_round_trips_into_table_iii(server, tmp_path):
     rows = parse_ratings_csv(text)
     store = ResultsStore(tmp_path / "results.db")
     store.put_ratings(rows, "export.csv")
-    t = table3(store, published=False)
+    t = build_table(3, store, [], published=False)
     measured = {r.label: r.cells for r in t.rows if r.kind == "measured"}
     assert set(measured) == {"static-frame", "shifted-audio"}
     for cells in measured.values():

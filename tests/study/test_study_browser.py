@@ -13,7 +13,7 @@ import pytest
 
 from eatbench.report.html.browser import console_errors, wait_for
 from eatbench.report.study import parse_ratings_csv
-from eatbench.report.tables import table3
+from eatbench.report.tables import build_table
 from eatbench.store import ResultsStore
 from eatbench.study.app import Server, ratings_csv
 from eatbench.study.db import StudyDB
@@ -100,7 +100,7 @@ def test_a_participant_completes_resumes_and_the_ratings_reach_table_iii(driver,
     rows = parse_ratings_csv(ratings_csv(db))
     store = ResultsStore(tmp_path / "results.db")
     store.put_ratings(rows, "export.csv")
-    measured = [r for r in table3(store, published=False).rows if r.kind == "measured"]
+    measured = [r for r in build_table(3, store, [], published=False).rows if r.kind == "measured"]
     assert {r.label for r in measured} == {"static-frame", "shifted-audio"}
     # Sliders were set to 6, 7, 8, 6 for the four questions on every item.
     for r in measured:
