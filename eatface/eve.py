@@ -162,6 +162,12 @@ def clip_image_embeds(clip: nn.Module, images: torch.Tensor) -> torch.Tensor:
     return (out if isinstance(out, torch.Tensor) else out.pooler_output).float()
 
 
+def emotion_prompt(emotion: str) -> str:
+    """The paper's prompt form "<emotion> emotion" (Sec. IV-A-2), the text E_CT embeds."""
+    emotion = emotion.strip().lower()
+    return emotion if emotion.endswith(" emotion") else f"{emotion} emotion"
+
+
 @torch.no_grad()
 def clip_text_embeds(clip: nn.Module, tokenizer, texts: list[str]) -> torch.Tensor:
     """E_CT(e): CLIP's projected text embedding of prompts like "happy emotion", (B, P)."""

@@ -37,7 +37,6 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from diffusers import AutoencoderKL, ControlNetModel, DiffusionPipeline, UNet2DConditionModel
 from diffusers.schedulers import KarrasDiffusionSchedulers  # noqa: F401  (documents the swappable type)
 from diffusers.utils import BaseOutput
@@ -46,7 +45,8 @@ from eatface.audio import AudioProjector, audio_features, audio_windows
 from eatface.controlnet import emotion_condition
 from eatface.emotion_mix import DEFAULT_INTENSITY_MODE, check_intensity, mixed_condition, parse_emotion
 from eatface.errors import EATFaceError
-from eatface.eve import EmotionVisualEmbedding, clip_image_embeds, clip_text_embeds
+from eatface.eve import EmotionVisualEmbedding, clip_image_embeds, clip_text_embeds, emotion_prompt
+from eatface.images import to_model_images, to_uint8_frames
 from eatface.interpolation import FrameInterpolator, smooth_frames
 from eatface.log_mel import LogMelEncoder  # noqa: F401  (imported so from_pretrained can load the component)
 from eatface.mask import default_boxes, masked_image
@@ -55,27 +55,6 @@ from eatface.variants import get_ablation
 
 FPS = 25.0
 SAMPLE_RATE = 16000
-
-
-def emotion_prompt(emotion: str) -> str:
-    """The paper's prompt form "<emotion> emotion" (Sec. IV-A-2)."""
-    emotion = emotion.strip().lower()
-    return emotion if emotion.endswith(" emotion") else f"{emotion} emotion"
-
-
-def to_model_images(images: Any, size: int) -> torch.Tensor:
-    """uint8 (H, W, 3) / (N, H, W, 3) arrays or PIL images → float (N, 3, size, size) in [-1, 1]."""
-    if hasattr(images, "convert"):  # PIL
-        images = np.asarray(images.convert("RGB"))
-    x = torch.as_tensor(np.asarray(images))
-    if x.ndim == 3:
-        x = x[None]
-    if x.ndim != 4 or x.shape[-1] != 3 or x.dtype != torch.uint8:
-        raise EATFaceError(f"images must be uint8 RGB (H, W, 3) or (N, H, W, 3), got {x.dtype} {tuple(x.shape)}")
-    x = x.permute(0, 3, 1, 2).float() / 127.5 - 1.0
-    if x.shape[-1] != size or x.shape[-2] != size:
-        x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False, antialias=True)
-    return x.clamp(-1, 1)
 
 
 @dataclass
@@ -409,7 +388,7 @@ class EATFacePipeline(DiffusionPipeline):
         # 8. Inter-frame smoothing by frame interpolation (post-processing)
         x = smooth_frames(x, interpolation, self.interpolator, interpolation_weight)
 
-        frames = ((x.clamp(-1, 1) + 1.0) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+        frames = to_uint8_frames(x)
         self.maybe_free_model_hooks()
         if not return_dict:
             return (frames,)

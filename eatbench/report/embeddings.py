@@ -83,7 +83,7 @@ def select_clips(clips: list[Any], per_emotion: int) -> tuple[list[str], list[An
 def image_embeds(pipe: Any, frames: np.ndarray) -> torch.Tensor:
     """E_CI(x) of uint8 (N, H, W, 3) frames at the model's resolution, (N, P), in batches."""
     from eatface.eve import clip_image_embeds
-    from eatface.pipeline_eatface import to_model_images
+    from eatface.images import to_model_images
 
     return torch.cat(
         [

@@ -48,7 +48,7 @@ def test_mixed_condition_by_hand():
 
 
 def test_pipeline_emotion_condition_is_linear_in_blends_and_intensity(full_pipe, face_inputs):
-    from eatface.pipeline_eatface import to_model_images
+    from eatface.images import to_model_images
 
     x_r = to_model_images(face_inputs[0], 64)
     c = {e: full_pipe.emotion_map({e: 1.0}, x_r) for e in ("happy", "sad", "neutral")}

@@ -1,9 +1,11 @@
-"""The reference side of ``bench_metrics.py`` for the network metrics, and the random judges both sides load.
+"""The reference side of ``bench_metrics.py`` (one function per reference package) and the random judges both sides load.
 
 Each ``ref_*`` function is one reference package run the way its users run it, over the benchmark's
 clips (:class:`bench_metrics.Item`: a generated video, its ground-truth crop video and the source
 image, all lossless files), decoding what it needs itself:
 
+- ``ref_psnr_ssim``: scikit-image per frame pair (RGB, range 255), as EAT's ``test_psnr_ssim.py``;
+- ``ref_cpbd``: ``cpbd.compute`` on the OpenCV grayscale of every generated frame;
 - ``ref_lpips``: ``lpips.LPIPS(net="alex")`` on every aligned frame pair (``lpips.im2tensor``), one pair
   per call;
 - ``ref_fid``: pytorch-fid as its command line does it: the frames of all generated videos and of all
@@ -27,20 +29,13 @@ import atexit
 import os
 import shutil
 import tempfile
-import time
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-
-
-def clock() -> np.ndarray:
-    """``[wall seconds, CPU seconds]``: CPU time of this process and its reaped children (DataLoader workers),
-    all threads, which a busy shared machine disturbs far less than the wall clock."""
-    t = os.times()
-    return np.array([time.perf_counter(), t.user + t.system + t.children_user + t.children_system])
+from measure import clock
 
 
 def install_random_judges(root: str | os.PathLike | None = None, seed: int = 0) -> Path:
@@ -86,6 +81,37 @@ def _pairs(gen: np.ndarray, gt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         gen[np.linspace(0, len(gen), n, endpoint=False).astype(np.int32)],
         gt[np.linspace(0, len(gt), n, endpoint=False).astype(np.int32)],
     )
+
+
+# -- PSNR, SSIM, CPBD: per frame, frames pooled --------------------------------------------------------
+def ref_psnr_ssim(items: list[Any]) -> dict[str, Any]:
+    """EAT's test_psnr_ssim.py: skimage per frame pair (RGB, range 255), lists pooled over all videos.
+
+    The documented 100 dB clamp is applied to skimage's +inf of identical frames (metrics-protocols.md §6).
+    """
+    from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+
+    from eatbench.metrics.functional.psnr import PSNR_MAX_DB
+
+    psnr, ssim = {}, {}
+    for it in items:
+        gen, gt = _pairs(_frames(it.gen), _frames(it.gt))
+        with np.errstate(divide="ignore"):
+            psnr[it.clip_id] = [min(peak_signal_noise_ratio(b, a), PSNR_MAX_DB) for a, b in zip(gen, gt, strict=False)]
+        ssim[it.clip_id] = [structural_similarity(b, a, channel_axis=-1) for a, b in zip(gen, gt, strict=False)]
+    return {"psnr": psnr, "ssim": ssim}
+
+
+def ref_cpbd(items: list[Any]) -> dict[str, Any]:
+    """cpbd.compute on the OpenCV grayscale of every generated frame."""
+    import cpbd
+    import cv2
+
+    return {
+        "frames": {
+            it.clip_id: [cpbd.compute(cv2.cvtColor(f, cv2.COLOR_RGB2GRAY)) for f in _frames(it.gen)] for it in items
+        }
+    }
 
 
 # -- LPIPS: per frame pair, frames pooled ------------------------------------------------------------
