@@ -77,20 +77,12 @@ def test_made_from_ignores_the_outputs_being_written(tmp_path):
     assert made_from(tmp_path / "elsewhere", tmp_path / "not-a-repo").startswith("uncommitted")
 
 
-# The committed outputs predate the fixes above; the lead regenerates results/demo (and the README's
-# copy of its Table I) once all branches are merged. Then these two XPASS, which fails the suite: drop
-# the marks then.
-STALE = pytest.mark.xfail(strict=True, reason="results/demo predates portable paths; regenerate it with make demo")
-
-
-@STALE
 def test_committed_outputs_name_no_machine_path():
-    files = [ROOT / "README.md", *(p for p in (ROOT / "results").rglob("*") if p.suffix in (".md", ".json", ".tex"))]
+    files = [ROOT / "README.md", *(p for p in (ROOT / "results").rglob("*") if p.suffix in (".md", ".json", ".tex", ".html"))]
     found = {str(p.relative_to(ROOT)): m.group(0) for p in files for m in [MACHINE_PATH.search(p.read_text())] if m}
     assert found == {}
 
 
-@STALE
 def test_committed_reproduction_names_the_commit_whose_code_made_it():
     readme = ROOT / "results" / "demo" / "README.md"
     m = re.search(r"eatbench git ([0-9a-f]{40}(?:-dirty)?|uncommitted[^)]*)", readme.read_text())

@@ -40,6 +40,7 @@ from eatbench.report.html.view import (
     read_dataset,
     safe_name,
 )
+from eatbench.report.portable import portable
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +253,7 @@ def _clip_pages(env, view: DatasetView, tmp: Path, media_files: dict[str, str], 
         if clip.clip_id in records:
             prepared = _load(load_prepared, records[clip.clip_id])
             identity = prepared if clip.identity == clip.clip_id else _load(load_prepared, records.get(clip.identity))
-        why = reason or "the clip is not in the preprocessing cache (`eatbench data prepare`)"
+        why = portable(reason) if reason else "the clip is not in the preprocessing cache (`eatbench data prepare`)"
         if identity is not None:
             name = f"media/ref-{safe_name(clip.identity)}.png"
             if not (tmp / name).is_file():

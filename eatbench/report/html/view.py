@@ -25,6 +25,7 @@ from typing import Any
 
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError
+from eatbench.report.portable import portable
 from eatbench.store import ResultsStore, SeriesRecord
 
 
@@ -232,13 +233,13 @@ def _read_series(
                     if got is None:
                         cell.metric_errors[k.metric] = "not computed for this clip"
                     elif got.status != "ok":
-                        cell.metric_errors[k.metric] = got.error or "failed"
+                        cell.metric_errors[k.metric] = portable(got.error or "failed")
                     elif got.value is None:
                         cell.metric_errors[k.metric] = "pooled over the series (no per-clip value)"
                     else:
                         cell.values[k.metric] = float(got.value)
         for m, reason in view.unavailable.items():
-            cell.metric_errors.setdefault(m, f"n/a: {reason}")
+            cell.metric_errors.setdefault(m, f"n/a: {portable(reason)}")
         cells.append(cell)
     return view, cells, clips
 

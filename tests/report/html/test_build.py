@@ -129,3 +129,22 @@ def test_cli_writes_the_report(html_store: Path, tmp_path: Path):
     assert "12 previews" in result.output and (out / "index.html").is_file()
     bad = CliRunner().invoke(app, ["report", "html", "--out", str(out), "--store", str(tmp_path / "none.db")])
     assert bad.exit_code != 0
+
+
+def test_a_reason_names_no_machine_path(html_store: Path, tmp_path: Path, monkeypatch):
+    """An n/a reason stored with a machine's paths reaches the page in portable names (results/ is committed)."""
+    import shutil
+
+    from eatbench.paths import eatbench_home
+
+    db = tmp_path / "results.db"
+    shutil.copy(html_store, db)
+    store = ResultsStore(db)
+    series = store.list_series("mead")[0].series
+    here = eatbench_home() / "weights"
+    store.set_unavailable(series, "lpips", f"alexnet-owt-7be5be79.pth not found in {here}, {here.resolve()}")
+    cells = read_dataset(ResultsStore(db, readonly=True), "mead").cells.values()
+    cell = next(c for c in cells if c.metric_errors.get("lpips"))
+    assert cell.metric_errors["lpips"] == (
+        "n/a: alexnet-owt-7be5be79.pth not found in $EATBENCH_HOME/weights, $EATBENCH_HOME/weights"
+    )
