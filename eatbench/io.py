@@ -257,18 +257,26 @@ def _encode_audio(out, stream, audio: Audio) -> None:
 
 
 def resample_fps(frames: np.ndarray, src_fps: float, dst_fps: float = FPS) -> np.ndarray:
-    """Change the frame rate by picking, for each output time, the frame shown at that time.
+    """Change the frame rate by dropping or repeating frames (no blending), as ``ffmpeg -vf fps=25`` does.
 
-    This is what ``ffmpeg -r 25`` does for a constant-rate input (drop or repeat frames, no
-    blending), the convention MEAD and CREMA-D preprocessing uses (30 fps → 25 fps). The output has
-    ``round(T * dst_fps / src_fps)`` frames.
+    The rule is libavfilter's ``fps`` filter with its default ``round=near``: source frame j lands on
+    output slot round(j · dst / src) (halves away from zero), and each slot shows the last frame that
+    landed at or before it, i.e. j = ceil(src · (2n + 1) / (2 · dst)) − 1 for slot n: the frame nearest
+    in time. ``tests/io/test_io.py`` checks it against the filter itself (PyAV's bundled libavfilter) for
+    several rate pairs; 25 → 30 → 25 with it gives the frames back. (``ffmpeg -r 25`` as an *output*
+    option goes through ffmpeg's frame-rate sync instead, whose choice depends on the container's
+    timestamps, so it is not a function of the frames alone.) Rates are read as fractions with a
+    denominator up to 1001 (29.97 is 30000/1001). The output has ``round(T * dst_fps / src_fps)`` frames.
     """
     if abs(src_fps - dst_fps) < 1e-6:
         return frames
+    src = Fraction(src_fps).limit_denominator(1001)
+    dst = Fraction(dst_fps).limit_denominator(1001)
     n_out = max(1, round(len(frames) * dst_fps / src_fps))
-    # Frame k of the output is shown at t = k / dst_fps; the source frame on screen then is
-    # floor(t * src_fps) (with a small epsilon so exact boundaries pick the later frame).
-    idx = np.floor(np.arange(n_out) * src_fps / dst_fps + 1e-9).astype(int)
+    slots = np.arange(n_out, dtype=np.int64)
+    num = src.numerator * dst.denominator * (2 * slots + 1)  # src (2n + 1) / (2 dst) = num / den
+    den = 2 * src.denominator * dst.numerator
+    idx = -((-num) // den) - 1  # ceil(num / den) - 1
     return frames[np.clip(idx, 0, len(frames) - 1)]
 
 

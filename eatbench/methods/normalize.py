@@ -12,8 +12,8 @@ EmoGen                input fps   full frame, face pasted back         :func:`cu
 EAMM                  driving     256×256                              —
 ====================  ==========  ===================================  =========================
 
-then, for all: :func:`eatbench.io.resample_fps` to 25 fps (drop or repeat frames, as ``ffmpeg -r
-25``), :func:`fit_length` to the number of frames the audio implies, and the clip's own audio muxed
+then, for all: :func:`eatbench.io.resample_fps` to 25 fps (drop or repeat frames, as ``ffmpeg -vf
+fps=25``), :func:`fit_length` to the number of frames the audio implies, and the clip's own audio muxed
 by :func:`write_normalized` (an upstream's re-encoded or truncated audio is never scored).
 
 Example:

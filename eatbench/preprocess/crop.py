@@ -5,7 +5,7 @@ The paper (Sec. IV-A-2) says only "cropped into square size with the character's
 whole head:
 
 1. Frame rate: the clip is first brought to 25 fps by :func:`eatbench.io.resample_fps` (frames
-   dropped or repeated, no blending, as ``ffmpeg -r 25``).
+   dropped or repeated, no blending, as ``ffmpeg -vf fps=25``: the frame nearest in time).
 2. Detection: MediaPipe face detection on every frame (:func:`detect_faces`). A clip with no face
    in more than half of its frames is refused (``InputError``).
 3. Smoothing over time: **one fixed box per clip**. Its size is the median detected face size and
@@ -210,7 +210,7 @@ def crop_video(path: str | os.PathLike, source: str | os.PathLike | None = None)
         raise InputError(f"{path}: the video has no frames")
     num_source = len(small)
 
-    # 1. Frame rate: the source frame on screen at each 25 fps output time.
+    # 1. Frame rate: the source frame nearest each 25 fps output time (libavfilter's fps filter).
     index = resample_fps(np.arange(num_source), fps, FPS)  # (T,)
     # 2. Detection (boxes in source pixels), and refusal when the face is mostly missing.
     detections = detect_faces(np.stack([small[i] for i in index]), source_size=(height, width))

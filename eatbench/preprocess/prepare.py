@@ -63,8 +63,10 @@ from eatbench.preprocess.mediapipe_face import arcface_five, face_mesh, mask_box
 
 logger = logging.getLogger(__name__)
 
-# Bump when any rule that changes a prepared clip changes (it is part of the cache key).
-PREP_VERSION = "1"
+# Bump when any rule that changes a prepared clip changes (it is part of the cache key, and of every generated
+# video's key, since methods read the prepared inputs). 2: the frame-rate rule became libavfilter's fps filter
+# (the frame nearest in time; 1 took the frame on screen, one frame earlier on most 30 -> 25 fps slots).
+PREP_VERSION = "2"
 SAMPLES_PER_FRAME = round(SAMPLE_RATE / FPS)  # 640
 LENGTH_WARN_SECONDS = 0.5
 

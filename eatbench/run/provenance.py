@@ -2,7 +2,7 @@
 run records about the code and machine that made it.
 
 - :func:`video_key`: ``sha256(method, variant, method version, weights hash, dataset, clip, emotion,
-  seed[, identity clip][, input])``: a stored, intact video under this key is reused;
+  seed, preprocessing version[, identity clip][, input])``: a stored, intact video under this key is reused;
 - :func:`series_key`: the result set (method, variant, version, weights, dataset, split, seed,
   emotion override, profile and the exact clip list);
 - :func:`judge_hash`: sha256 over the weight files a metric's judges load, part of every metric key;
@@ -83,6 +83,8 @@ def video_key(
     The identity clip counts when it is not the clip itself; ``input_key`` (what the method reads
     besides the clip, e.g. the ingested file's hash) when it is not empty.
     """
+    from eatbench.preprocess.prepare import PREP_VERSION  # the rules of the prepared inputs the method read
+
     fields: dict[str, Any] = {
         "method": method.name,
         "variant": method.variant,
@@ -92,6 +94,7 @@ def video_key(
         "clip": clip.clip_id,
         "emotion": emotion,
         "seed": seed,
+        "prep": PREP_VERSION,
     }
     if identity is not None and identity.clip_id != clip.clip_id:
         fields["identity"] = identity.clip_id

@@ -10,7 +10,7 @@ import pytest
 from fake_upstreams import make_repo
 
 from eatbench.errors import EatbenchError, InputError, MissingWeightsError
-from eatbench.io import read_video, write_video
+from eatbench.io import read_video, resample_fps, write_video
 from eatbench.methods.base import GenerationInput
 from eatbench.methods.contract import GenerationFailed, run_method
 from eatbench.methods.registry import get_method, resolve_method
@@ -86,13 +86,21 @@ def test_ingest_by_naming_rule(mead, clip, tmp_path: Path) -> None:
     folder = tmp_path / "videos"
     # a method never run here, benchmark crops at 30 fps, in EAT's naming ({actor}_{emo3}_{level}_{NNN})
     frames = prepared.frames
-    idx = np.floor(np.arange(round(len(frames) * 30 / 25)) * 25 / 30).astype(int)
+    idx = resample_fps(np.arange(len(frames)), 25, 30)  # as `ffmpeg -vf fps=30` makes it
     write_video(folder / f"{clip.actor}_ang_{clip.level}_{clip.sentence}.mp4", frames[idx], 30.0, lossless=False)
     method = resolve_method("dreamtalk", from_folder=folder, layout="cropped")
     out = run_method(method, GenerationInput(clip=clip), "angry", 0, tmp_path / "o.mkv")
     got = read_video(out).frames
     assert got.shape == prepared.frames.shape
-    assert np.abs(got.astype(float) - prepared.frames).mean() < 4.0
+
+    def diff(i: int, j: int) -> float:
+        return float(np.abs(got[i].astype(float) - frames[j]).mean())
+
+    # the 30 -> 25 fps resampling is undone exactly: every frame is closest to its own source frame, not to a
+    # neighbour (with the earlier floor rule most frames were their predecessor), and what is left is H.264's
+    # error at crf 18 (1.7-1.9 grey levels per frame here; a frame late gives 4-11)
+    assert all(diff(i, i) <= min(diff(i, i - 1), diff(i, i + 1)) for i in range(1, len(got) - 1))
+    assert np.mean([diff(i, i) for i in range(len(got))]) < 3.0
     other = next(c for c in mead[1] if c != clip)
     with pytest.raises(InputError, match="no file for clip"):
         run_method(method, GenerationInput(clip=other), None, 0, tmp_path / "p.mkv")

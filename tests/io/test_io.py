@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+import av
 import numpy as np
 import pytest
 
@@ -76,12 +79,54 @@ def test_write_audio_roundtrip(tmp_path, tone):
     np.testing.assert_array_equal(read_audio(tmp_path / "a.wav").int16, tone.int16)
 
 
-def test_resample_30_to_25_drops_every_sixth_frame():
-    out = resample_fps(np.arange(30), 30, 25)
-    assert len(out) == 25
-    assert list(out[:6]) == [0, 1, 2, 3, 4, 6]
+def libavfilter_fps(n_in: int, src: Fraction, dst: Fraction) -> list[int]:
+    """Which input frame each output frame of libavfilter's ``fps`` filter (PyAV's bundled FFmpeg) shows."""
+    from av.filter import Graph
+
+    graph = Graph()
+    buffer = graph.add_buffer(width=16, height=16, format="gray", time_base=1 / src)
+    fps = graph.add("fps", f"{dst.numerator}/{dst.denominator}")
+    sink = graph.add("buffersink")
+    buffer.link_to(fps)
+    fps.link_to(sink)
+    graph.configure()
+    shown: list[int] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                shown.append(int(graph.pull().to_ndarray()[0, 0]))
+            except (av.error.BlockingIOError, av.error.EOFError):
+                return
+
+    for j in range(n_in):
+        frame = av.VideoFrame.from_ndarray(np.full((16, 16), j, np.uint8), format="gray")
+        frame.pts, frame.time_base = j, 1 / src
+        graph.push(frame)
+        drain()
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("src", "dst"),
+    [(30, 25), (25, 30), (Fraction(30000, 1001), 25), (50, 25), (24, 25), (Fraction(25, 2), 25), (60, 25)],
+)
+def test_resample_fps_is_libavfilters_fps_filter(src, dst):
+    src, dst = Fraction(src), Fraction(dst)
+    n_in = 200
+    reference = libavfilter_fps(n_in, src, dst)  # every slot the filter has emitted before the end
+    ours = resample_fps(np.arange(n_in), float(src), float(dst))
+    assert len(ours) == round(n_in * dst / src) and len(reference) >= len(ours) - 2
+    assert list(ours[: len(reference)]) == reference[: len(ours)]
+
+
+def test_resample_30_to_25_drops_every_sixth_frame_and_25_30_25_gives_the_frames_back():
+    assert list(resample_fps(np.arange(30), 30, 25)[:7]) == [0, 1, 2, 4, 5, 6, 7]  # the frame nearest in time
+    assert len(resample_fps(np.arange(30), 30, 25)) == 25
     assert len(resample_fps(np.arange(10), 25, 25)) == 10
     assert list(resample_fps(np.arange(4), 12.5, 25)) == [0, 0, 1, 1, 2, 2, 3, 3]
+    frames = np.arange(100)
+    np.testing.assert_array_equal(resample_fps(resample_fps(frames, 25, 30), 30, 25), frames)
 
 
 def test_frames_for_audio():

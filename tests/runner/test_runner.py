@@ -175,3 +175,15 @@ def test_every_clip_is_generated_from_its_actors_neutral_face(tmp_path, corpus):
     assert video_key(method, "w", "fake", clips[0], "angry", 0, clips[0]) == video_key(
         method, "w", "fake", clips[0], "angry", 0
     )
+
+
+def test_the_preprocessing_version_is_part_of_the_video_key(monkeypatch, corpus):
+    """Methods read the prepared inputs: a video made from clips prepared by older rules is not reused."""
+    from eatbench.preprocess import prepare
+    from eatbench.run import video_key
+
+    clips = fakes.load_corpus(corpus)
+    method = fakes.NoisyCopy()
+    before = video_key(method, "w", "fake", clips[0], "angry", 0)
+    monkeypatch.setattr(prepare, "PREP_VERSION", prepare.PREP_VERSION + "-next")
+    assert video_key(method, "w", "fake", clips[0], "angry", 0) != before
