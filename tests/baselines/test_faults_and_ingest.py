@@ -110,9 +110,8 @@ def test_ingest_of_a_known_method_uses_its_normalisation(clip, tmp_path: Path) -
     from eatbench.preprocess.prepare import prepare_clip
 
     prepared = prepare_clip(clip)
-    n = round(len(prepared.frames) * 62.5 / 25)
-    # frame j of the 62.5 fps video shows frame ceil(j / 2.5): the one picked back for each 25 fps time
-    idx = np.minimum(np.ceil(np.arange(n) / 2.5 - 1e-9).astype(int), len(prepared.frames) - 1)
+    # the 62.5 fps video as `ffmpeg -vf fps=62.5` makes it from the crops: the 25 fps rule picks them back
+    idx = resample_fps(np.arange(len(prepared.frames)), 25, 62.5)
     trip = np.concatenate([prepared.frames[idx] * 0, prepared.frames[idx], prepared.frames[idx] * 0], axis=2)
     folder = tmp_path / "mit"
     write_video(folder / f"{clip.clip_id}.mkv", trip, 62.5)
