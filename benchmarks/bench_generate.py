@@ -58,13 +58,13 @@ def child(image: str, audio: str, weights: str | None, out: str, started: float)
 
         setattr(owner, attr, classmethod(lambda cls, *a, **k: wrapper(*a, **k)) if static else wrapper)
 
-    import eatbench.methods.reference as reference
+    import eatbench.methods.inputs as inputs
     import eatbench.preprocess.mediapipe_face as mediapipe_face
 
     timed(EATFacePipeline, "from_pretrained", "model_load_s", static=True)
     timed(EATFacePipeline, "__call__", "sampling_s")
     timed(mediapipe_face, "face_mesh", "mediapipe_s")
-    timed(reference, "crop_image", "mediapipe_s")
+    timed(inputs, "read_face_image", "mediapipe_s")  # face detection and the crop of the image
 
     args = ["generate", "--method", "eatface", "--image", image, "--audio", audio, "--out", out]
     args += ["--emotion", "happy"] + (["--weights", weights] if weights else [])
