@@ -1,4 +1,4 @@
-"""`eatbench figure NUMBER`: a paper figure as PNG and PDF."""
+"""`eatbench figure NUMBER`: a paper figure as PNG and PDF; `eatbench figure intensity`: EAT-Face's intensity knob."""
 
 from __future__ import annotations
 
@@ -6,26 +6,46 @@ from pathlib import Path
 
 import typer
 
+from eatbench.datasets.registry import dataset_help
+
 
 def figure(
-    number: int = typer.Argument(..., help="5 (t-SNE), 6 (user study), 7 (EVE heatmaps)."),
+    number: str = typer.Argument(
+        ..., help="5 (t-SNE), 6 (user study), 7 (EVE heatmaps) or intensity (EAT-Face's --intensity, measured)."
+    ),
     embeddings: Path | None = typer.Option(
-        None, "--embeddings", help="Figs. 5 and 7: the .npz of embeddings, or a folder with fig5.npz/fig7.npz."
+        None,
+        "--embeddings",
+        help="Figs. 5 and 7: the .npz of embeddings, or a folder with fig5.npz/fig7.npz; intensity: an "
+        "intensity.npz to draw instead of measuring.",
     ),
     method: str = typer.Option("eatface", "--method", help="Fig. 6: the method whose ratings are drawn."),
     out: Path = typer.Option(Path("results/figures"), "--out", "-o", help="Output folder."),
     store: Path | None = typer.Option(None, "--store", help="Results database (Fig. 6)."),
+    dataset: str = typer.Option("demo", "--dataset", "-d", help=f"intensity: {dataset_help()}."),
+    root: Path | None = typer.Option(None, "--root", help="intensity: dataset folder (demo has a default)."),
+    limit: int = typer.Option(16, "--limit", min=1, help="intensity: test clips, spread over the emotions."),
+    profile: str = typer.Option("demo", "--profile", help="intensity: the emotion judge's profile."),
+    weights: Path | None = typer.Option(None, "--weights", help="intensity: EAT-Face's weights folder."),
 ) -> None:
     """Draw Fig. NUMBER and print the number it states (silhouette, diagonal mass, averages)."""
-    from eatbench.report.figures import FigureRequest, get_figure
+    if number.strip().lower() == "intensity":
+        from eatbench.report.intensity import draw_intensity, measure_intensity
 
-    fig = get_figure(number)
-    db = None
-    if fig.needs == "ratings":
-        from eatbench.store import ResultsStore
+        npz = embeddings
+        if npz is None:
+            npz = measure_intensity(dataset, root, out / "intensity.npz", limit=limit, profile=profile, weights=weights)
+        drawn = draw_intensity(npz, out / "intensity")
+    else:
+        from eatbench.report.figures import FigureRequest, get_figure
 
-        db = ResultsStore(store, readonly=True)
-    drawn = fig.draw(FigureRequest(out, db, embeddings, method))
+        fig = get_figure(number)
+        db = None
+        if fig.needs == "ratings":
+            from eatbench.store import ResultsStore
+
+            db = ResultsStore(store, readonly=True)
+        drawn = fig.draw(FigureRequest(out, db, embeddings, method))
     typer.echo(drawn.summary)
     for p in drawn.paths:
         typer.echo(f"wrote {p}", err=True)

@@ -7,7 +7,9 @@ EAT-Face ablation variants, then writes into ``out`` (default ``results/<dataset
 - ``fig5_tsne``, ``fig6_user_study``, ``fig7_eve_heatmaps`` as ``.png`` and ``.pdf``, each drawn when
   its inputs exist (embeddings for Figs. 5 and 7, imported ratings for Fig. 6);
 - ``stills_eatface``: one still per target emotion from one test clip (:mod:`eatbench.report.stills`),
-  when EAT-Face can run;
+  and ``intensity``: the judge's probability of the target emotion against EAT-Face's ``--intensity``
+  on the tables' clips (:mod:`eatbench.report.intensity`, its arrays in ``intensity.npz``), when EAT-Face
+  can run;
 - ``README.md``: an index of the files, the runs (clips, failures, time), and every method, variant
   or figure that could not be produced here, with the reason. Nothing is dropped silently.
 
@@ -150,8 +152,10 @@ def reproduce(
     _figures(report, db, dataset, root, embeddings, limit, with_eatface)
     if with_eatface:
         _stills(report, dataset, root, seed)
+        _intensity(report, dataset, root, seed, limit, profile or ("demo" if dataset.lower() == "demo" else "official"))
     else:
         report.missing_figures["Stills"] = "eatface is not among --methods"
+        report.missing_figures["Intensity"] = "eatface is not among --methods"
     report.seconds = time.perf_counter() - t0
     _write_index(report, dataset, command, profile or ("demo" if dataset.lower() == "demo" else "official"))
     return report
@@ -199,6 +203,33 @@ def _figures(
             continue
         report.files += drawn.paths
         report.figure_numbers[figure.name] = drawn.summary
+
+
+def _intensity(
+    report: ReproduceReport, dataset: str, root: Path | None, seed: int, limit: int | None, profile: str
+) -> None:
+    """EAT-Face's emotion intensity knob as the emotion judge sees it: one clip per emotion of the tables' clips.
+
+    One clip per emotion (8 x 5 levels = 40 generations, about 2 min on 2 idle cores) keeps ``make demo``
+    within its 10 min; ``eatbench figure intensity`` measures 16 clips (2 per emotion) by default.
+    """
+    from eatbench.report.intensity import draw_intensity, measure_intensity
+
+    try:
+        npz = measure_intensity(
+            dataset,
+            root,
+            report.out / "intensity.npz",
+            limit=min(limit or len(EMOTIONS), len(EMOTIONS)),
+            profile=profile,
+            seed=seed,
+        )
+        drawn = draw_intensity(npz, report.out / "intensity")
+    except EatbenchError as err:
+        report.missing_figures["Intensity"] = str(err)
+        return
+    report.files += [npz, *drawn.paths]
+    report.figure_numbers["Intensity"] = drawn.summary
 
 
 def _stills(report: ReproduceReport, dataset: str, root: Path | None, seed: int) -> None:
@@ -273,7 +304,10 @@ def _write_index(report: ReproduceReport, dataset: str, command: str, profile: s
     lines += ["", "## Figures", ""]
     from eatbench.report.figures import figure_numbers, get_figure
 
-    figures = [(get_figure(n).name, get_figure(n).stem) for n in figure_numbers()] + [("Stills", "stills_eatface")]
+    figures = [(get_figure(n).name, get_figure(n).stem) for n in figure_numbers()] + [
+        ("Stills", "stills_eatface"),
+        ("Intensity", "intensity"),
+    ]
     for fig, stem in figures:
         if fig in missing:
             lines.append(f"- {fig}: **not produced** — {missing[fig]}")

@@ -22,6 +22,7 @@ FIGURE_FILES = (
     ("Fig. 6", "fig6_user_study.png"),
     ("Fig. 7", "fig7_eve_heatmaps.png"),
     ("Stills", "stills_eatface.png"),
+    ("Intensity", "intensity.png"),
 )
 
 
