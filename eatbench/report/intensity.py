@@ -158,8 +158,10 @@ def draw_intensity(npz: str | Path, out_stem: str | Path) -> Any:
     ax.set_xlabel("intensity s")
     ax.set_ylabel("judge probability of the target emotion")
     ax.set_ylim(0, 1.02)
-    ax.legend(fontsize=7, loc="best")
-    curves.suptitle(f"(b) mean over {len(emotions)} clips", fontsize=9)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3)  # below: no curve hidden
+    per = sorted({int((emotions == e).sum()) for e in shown})
+    clips = f"{per[0]} clip" + ("s" if per[0] > 1 else "") if len(per) == 1 else f"{per[0]}-{per[-1]} clips"
+    curves.suptitle(f"(b) per emotion, mean over its {clips}", fontsize=9)
     paths = save_figure(fig, Path(out_stem))
 
     rising = monotone_emotions(levels, emotions, probability)
