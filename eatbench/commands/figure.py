@@ -27,6 +27,14 @@ def figure(
     limit: int = typer.Option(16, "--limit", min=1, help="intensity: test clips, spread over the emotions."),
     profile: str = typer.Option("demo", "--profile", help="intensity: the emotion judge's profile."),
     weights: Path | None = typer.Option(None, "--weights", help="intensity: EAT-Face's weights folder."),
+    split: str = typer.Option(
+        "test", "--split", help="intensity: the split whose clips are measured (train, val, test)."
+    ),
+    intensity_mode: str = typer.Option(
+        "condition",
+        "--intensity-mode",
+        help="intensity: how s acts: condition, residual or alpha (eatface.emotion_mix).",
+    ),
 ) -> None:
     """Draw Fig. NUMBER and print the number it states (silhouette, diagonal mass, averages)."""
     if number.strip().lower() == "intensity":
@@ -34,11 +42,24 @@ def figure(
 
         npz = embeddings
         if npz is None:
-            npz = measure_intensity(dataset, root, out / "intensity.npz", limit=limit, profile=profile, weights=weights)
+            npz = measure_intensity(
+                dataset,
+                root,
+                out / "intensity.npz",
+                limit=limit,
+                profile=profile,
+                weights=weights,
+                split=split,
+                mode=intensity_mode,
+            )
         drawn = draw_intensity(npz, out / "intensity")
     else:
-        from eatbench.report.figures import FigureRequest, get_figure
+        from eatbench.errors import EatbenchError
+        from eatbench.report.figures import FIGURES, FigureRequest, figure_numbers, get_figure
 
+        if number.strip() not in FIGURES:
+            known = ", ".join([*map(str, figure_numbers()), "intensity"])
+            raise EatbenchError(f"unknown figure {number!r} (known: {known})")
         fig = get_figure(number)
         db = None
         if fig.needs == "ratings":

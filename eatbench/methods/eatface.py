@@ -83,6 +83,7 @@ class EATFace(Method):
         batch_size: int = 75,
         interpolation: str = "auto",
         intensity: float = 1.0,
+        intensity_mode: str = "condition",
     ) -> None:
         index = Path(weights).expanduser() / "model_index.json" if weights is not None else None
         if variant is None and index is not None and index.is_file():
@@ -98,6 +99,7 @@ class EATFace(Method):
         self.batch_size = batch_size
         self.interpolation = interpolation
         self.intensity = intensity  # the emotion's strength (eatface.emotion_mix): 0 neutral, 1 trained, <= 1.5
+        self.intensity_mode = intensity_mode  # how it acts: condition, residual or alpha (eatface.emotion_mix)
         self._pipe: Any = None
 
     # ------------------------------------------------------------------ weights
@@ -201,6 +203,7 @@ class EATFace(Method):
                 generator=torch.Generator().manual_seed(seed),
                 interpolation=self.interpolation,
                 intensity=self.intensity,
+                intensity_mode=self.intensity_mode,
             ).frames
         except EATFaceError as err:
             raise InputError(f"{inp.label}: {err}") from None

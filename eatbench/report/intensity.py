@@ -54,6 +54,7 @@ def measure_intensity(
     weights: str | Path | None = None,
     split: str = "test",
     seed: int = 0,
+    mode: str = "condition",
 ) -> Path:
     """Write ``out`` (``intensity.npz``); see the module docstring.
 
@@ -81,7 +82,7 @@ def measure_intensity(
         raise EatbenchError(f"the {profile} emotion judge has no class for {', '.join(missing)}")
 
     # 2. One video per clip and intensity: the probability of the clip's emotion, and the middle frame.
-    methods = {s: resolve_method("eatface", weights=weights, intensity=s) for s in levels}
+    methods = {s: resolve_method("eatface", weights=weights, intensity=s, intensity_mode=mode) for s in levels}
     avail = methods[levels[0]].availability()
     if not avail.ok:
         raise EatbenchError(f"eatface: cannot run here: {avail.reason}")
@@ -110,6 +111,7 @@ def measure_intensity(
             clip_ids=np.asarray([c.clip_id for c in clips]),
             probability=probability,
             stills=np.stack(stills).astype(np.uint8),
+            mode=np.asarray(mode),
         )
     return out
 

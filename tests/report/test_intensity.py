@@ -33,6 +33,7 @@ def test_measured_with_the_shipped_model_intensity_one_is_the_usual_video(tmp_pa
     from eatbench.clip import balanced_subset, identity_clips
     from eatbench.datasets.demo import generate_corpus
     from eatbench.datasets.registry import get_dataset
+    from eatbench.errors import InputError
     from eatbench.io import read_video
     from eatbench.methods.base import GenerationInput
     from eatbench.methods.contract import run_method
@@ -53,6 +54,9 @@ def test_measured_with_the_shipped_model_intensity_one_is_the_usual_video(tmp_pa
     inp = GenerationInput(clip=clip, identity=identity_clips(clips)[clip.clip_id])
     frames = read_video(run_method(resolve_method("eatface"), inp, clip.emotion, 0, tmp_path / "plain.mkv")).frames
     np.testing.assert_array_equal(frames[len(frames) // 2], stills[0, 1])
+    # the mode reaches the pipeline, which checks it before sampling
+    with pytest.raises(InputError, match="intensity_mode 'loud'"):
+        run_method(resolve_method("eatface", intensity=0.5, intensity_mode="loud"), inp, "happy", 0, tmp_path / "x.mkv")
 
     drawn = draw_intensity(npz, tmp_path / "intensity")
     assert [p.name for p in drawn.paths] == ["intensity.png", "intensity.pdf"]
