@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from eatbench.clip import EMOTIONS, balanced_subset, identity_clips
+from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError
 
 LEVELS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -61,20 +61,16 @@ def measure_intensity(
     Raises:
         EatbenchError: EAT-Face cannot run here, the judge is missing, or the split has no clips.
     """
-    from eatbench.datasets.registry import get_dataset
     from eatbench.io import read_video
     from eatbench.methods.base import GenerationInput
     from eatbench.methods.contract import run_method
-    from eatbench.methods.registry import resolve_method
     from eatbench.metrics.emo_acc import EmoAcc
     from eatbench.paths import atomic_path
+    from eatbench.report.stills import emotion_method, split_clips
 
-    # 1. The clips, their identity faces and the judge.
-    split_clips = get_dataset(dataset, root).clips(split)
-    if not split_clips:
-        raise EatbenchError(f"--dataset {dataset}: no clips in split {split!r}")
-    clips = balanced_subset(split_clips, limit)
-    identities = identity_clips(split_clips)
+    # 1. The clips, their identity faces, the model (loaded once, its intensity set per video) and the judge.
+    clips, identities = split_clips(dataset, root, split, limit)
+    method = emotion_method("eatface", weights=weights, intensity_mode=mode)
     judge = EmoAcc(profile).judge()
     classes = list(judge.config.classes)
     missing = sorted({c.emotion for c in clips} - set(classes))
@@ -82,18 +78,15 @@ def measure_intensity(
         raise EatbenchError(f"the {profile} emotion judge has no class for {', '.join(missing)}")
 
     # 2. One video per clip and intensity: the probability of the clip's emotion, and the middle frame.
-    methods = {s: resolve_method("eatface", weights=weights, intensity=s, intensity_mode=mode) for s in levels}
-    avail = methods[levels[0]].availability()
-    if not avail.ok:
-        raise EatbenchError(f"eatface: cannot run here: {avail.reason}")
     probability = np.zeros((len(clips), len(levels)))
     stills = []
     with tempfile.TemporaryDirectory(prefix="eatbench-intensity-") as tmp:
         for i, clip in enumerate(clips):
             row = []
             for j, s in enumerate(levels):
+                method.intensity = s
                 inp = GenerationInput(clip=clip, identity=identities[clip.clip_id])
-                frames = read_video(run_method(methods[s], inp, clip.emotion, seed, Path(tmp) / f"{i}_{j}.mkv")).frames
+                frames = read_video(run_method(method, inp, clip.emotion, seed, Path(tmp) / f"{i}_{j}.mkv")).frames
                 logits = judge.logits(frames).astype(np.float64)  # (T, K)
                 p = np.exp(logits - logits.max(axis=1, keepdims=True))
                 probability[i, j] = float((p / p.sum(axis=1, keepdims=True))[:, classes.index(clip.emotion)].mean())

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from eatbench.clip import EMOTIONS, balanced_subset, identity_clips
+from eatbench.clip import EMOTIONS, Clip, balanced_subset, identity_clips
 from eatbench.errors import EatbenchError
 
 
@@ -37,27 +37,17 @@ def emotion_stills(
         EatbenchError: the method cannot run here (the reason says why), has no emotion control, or
             the split has no clips.
     """
-    from eatbench.datasets.registry import get_dataset
     from eatbench.io import read_video
     from eatbench.methods.base import GenerationInput
     from eatbench.methods.contract import run_method
-    from eatbench.methods.registry import resolve_method
     from eatbench.preprocess.prepare import prepare_clip
     from eatbench.report.figures import pyplot, save_figure
 
     # 1. The method and the clip.
     t0 = time.perf_counter()
-    m = resolve_method(method)
-    avail = m.availability()
-    if not avail.ok:
-        raise EatbenchError(f"{method}: cannot run here: {avail.reason}")
-    if not m.emotion_controlled:
-        raise EatbenchError(f"{method}: has no emotion control, so there is nothing to show per emotion")
-    split_clips = get_dataset(dataset, root).clips(split)
-    if not split_clips:
-        raise EatbenchError(f"--dataset {dataset}: no clips in split {split!r}")
-    clip = balanced_subset(split_clips, 1)[0]
-    identity = identity_clips(split_clips)[clip.clip_id]  # the actor's neutral face
+    m = emotion_method(method)
+    clips, identities = split_clips(dataset, root, split, 1)
+    clip, identity = clips[0], identities[clips[0].clip_id]  # the actor's neutral face
     reference = prepare_clip(identity).reference
 
     # 2. One video per emotion; keep its middle frame.
@@ -79,3 +69,27 @@ def emotion_stills(
     fig.suptitle(f"{m.name}: {clip.clip_id}, middle frame, seed {seed}", fontsize=8)
     paths = save_figure(fig, Path(out_stem))
     return {"clip": clip.clip_id, "paths": paths, "stills": stills, "seconds": time.perf_counter() - t0}
+
+
+def emotion_method(method: str, **options: Any) -> Any:
+    """The method by name, checked to run here and to take an emotion (else one line saying why not)."""
+    from eatbench.methods.registry import resolve_method
+
+    m = resolve_method(method, **options)
+    avail = m.availability()
+    if not avail.ok:
+        raise EatbenchError(f"{method}: cannot run here: {avail.reason}")
+    if not m.emotion_controlled:
+        raise EatbenchError(f"{method}: has no emotion control, so there is nothing to show per emotion")
+    return m
+
+
+def split_clips(dataset: str, root: str | Path | None, split: str, n: int | None) -> tuple[list[Clip], dict[str, Clip]]:
+    """The first ``n`` clips of ``balanced_subset`` of the split, and every clip's identity clip (the actor's
+    neutral face, :func:`eatbench.clip.identity_clips`)."""
+    from eatbench.datasets.registry import get_dataset
+
+    clips = get_dataset(dataset, root).clips(split)
+    if not clips:
+        raise EatbenchError(f"--dataset {dataset}: no clips in split {split!r}")
+    return balanced_subset(clips, n), identity_clips(clips)
