@@ -25,7 +25,9 @@ def figure(
     dataset: str = typer.Option("demo", "--dataset", "-d", help=f"intensity: {dataset_help()}."),
     root: Path | None = typer.Option(None, "--root", help="intensity: dataset folder (demo has a default)."),
     limit: int = typer.Option(16, "--limit", min=1, help="intensity: test clips, spread over the emotions."),
-    profile: str = typer.Option("demo", "--profile", help="intensity: the emotion judge's profile."),
+    profile: str | None = typer.Option(
+        None, "--profile", help="intensity: the emotion judge's profile (default: demo on demo, else official)."
+    ),
     weights: Path | None = typer.Option(None, "--weights", help="intensity: EAT-Face's weights folder."),
     split: str = typer.Option(
         "test", "--split", help="intensity: the split whose clips are measured (train, val, test)."
@@ -39,6 +41,7 @@ def figure(
     """Draw Fig. NUMBER and print the number it states (silhouette, diagonal mass, averages)."""
     if number.strip().lower() == "intensity":
         from eatbench.report.intensity import draw_intensity, measure_intensity
+        from eatbench.run.config import default_profile
 
         npz = embeddings
         if npz is None:
@@ -47,7 +50,7 @@ def figure(
                 root,
                 out / "intensity.npz",
                 limit=limit,
-                profile=profile,
+                profile=profile or default_profile(dataset),
                 weights=weights,
                 split=split,
                 mode=intensity_mode,

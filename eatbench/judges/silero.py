@@ -54,9 +54,9 @@ def vad_model() -> Any:
 
     path = str(resolve_weights("silero-vad", "portable"))
     if path not in _MODELS:
+        _silero()  # first: it keeps the caller's torch thread count, which importing silero_vad sets to 1
         from silero_vad.utils_vad import OnnxWrapper
 
-        _silero()
         _MODELS[path] = OnnxWrapper(path, force_onnx_cpu=True)
     return _MODELS[path]
 

@@ -157,8 +157,8 @@ class Method(ABC):
         """
 
 
-def check_output(path: Path, n_audio_frames: int, size: int = CROP_SIZE, fps: float = FPS) -> None:
-    """Check the output contract; raise :class:`EatbenchError` with the reason when it breaks.
+def check_output(path: Path, n_audio_frames: int, size: int = CROP_SIZE, fps: float = FPS) -> Video:
+    """Check the output contract and return the video read; raise :class:`EatbenchError` with the reason when it breaks.
 
     The video must be 25 fps and ``size``×``size``, with an audio track, and hold the frames its
     driving audio implies: never fewer (a video cut short is never scored, whatever its muxed track
@@ -182,6 +182,7 @@ def check_output(path: Path, n_audio_frames: int, size: int = CROP_SIZE, fps: fl
         raise EatbenchError(f"{path}: cut short: {video.num_frames} frames, its audio track implies {track}")
     if not np.isfinite(video.frames).all():
         raise EatbenchError(f"{path}: non-finite frames")
+    return video
 
 
 def check_emotion_words(names: list[str]) -> None:

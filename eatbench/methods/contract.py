@@ -32,6 +32,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+
 from eatbench.clip import EMOTIONS, Clip
 from eatbench.errors import EatbenchError
 from eatbench.methods.base import Method, check_emotion_words, check_output
@@ -103,6 +105,7 @@ def run_method(
     out_path: str | os.PathLike,
     check_face: bool = True,
     prepare: Callable[[Clip], Any] | None = None,
+    weights_hash: str | None = None,
 ) -> Path:
     """Generate one video with ``method`` and check it against the output contract.
 
@@ -114,6 +117,8 @@ def run_method(
         out_path: the lossless ``.mkv`` to write.
         check_face: also require a detectable face in the first, middle and last frames.
         prepare: clip → prepared clip, for :func:`~eatbench.methods.inputs.resolve_input`.
+        weights_hash: the method's :meth:`~Method.weights_hash` when the caller has it already (a run
+            hashes the weights once, not once per clip); computed here otherwise.
 
     Returns:
         ``out_path``, holding a video that meets the contract.
@@ -145,21 +150,23 @@ def run_method(
         path = out_path
     # 3. The contract, then a visible face.
     try:
-        check_output(path, resolved.n_frames)
+        video = check_output(path, resolved.n_frames)
     except EatbenchError as err:
         _reject(path)
         raise GenerationFailed(method.name, resolved.label, "contract", str(err)) from None
     if check_face:
-        missing = _frames_without_face(path)
+        missing = _frames_without_face(video.frames)
         if missing:
             _reject(path)
             raise GenerationFailed(method.name, resolved.label, "no-face", f"no face detected in frame(s) {missing}")
     # 4. The sidecar.
-    _write_sidecar(path, method, resolved.request, emotion, target, seed)
+    if weights_hash is None:
+        weights_hash = method.weights_hash()
+    _write_sidecar(path, method, weights_hash, resolved.request, emotion, target, seed)
     return path
 
 
-def _frames_without_face(path: Path) -> list[int]:
+def _frames_without_face(frames: np.ndarray) -> list[int]:
     """The first, middle and last frames in which the face detector finds no face.
 
     Outputs are tight face crops, and the detector's full-range model (chosen for raw videos, where
@@ -170,12 +177,9 @@ def _frames_without_face(path: Path) -> list[int]:
     score 0 with and without).
     """
     import cv2
-    import numpy as np
 
-    from eatbench.io import read_video
     from eatbench.preprocess.mediapipe_face import detect_faces
 
-    frames = read_video(path).frames
     picks = sorted({0, len(frames) // 2, len(frames) - 1})
     pad = max(frames.shape[1:3]) // 4
     padded = np.stack([cv2.copyMakeBorder(f, pad, pad, pad, pad, cv2.BORDER_REPLICATE) for f in frames[picks]])
@@ -189,7 +193,13 @@ def _reject(path: Path) -> None:
 
 
 def _write_sidecar(
-    path: Path, method: Method, inp: GenerationInput, emotion: str | None, target: str | None, seed: int
+    path: Path,
+    method: Method,
+    weights_hash: str,
+    inp: GenerationInput,
+    emotion: str | None,
+    target: str | None,
+    seed: int,
 ) -> None:
     from eatbench.paths import atomic_path
 
@@ -197,7 +207,7 @@ def _write_sidecar(
         "method": method.name,
         "variant": method.variant,
         "version": method.version,
-        "weights_hash": method.weights_hash(),
+        "weights_hash": weights_hash,
         "seed": seed,
         "emotion_requested": emotion,
         "emotion_used": target,

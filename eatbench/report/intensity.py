@@ -62,8 +62,8 @@ def measure_intensity(
         EatbenchError: EAT-Face cannot run here, the judge is missing, or the split has no clips.
     """
     from eatbench.io import read_video
-    from eatbench.methods.base import GenerationInput
     from eatbench.methods.contract import run_method
+    from eatbench.methods.inputs import GenerationInput, resolve_input
     from eatbench.metrics.emo_acc import EmoAcc
     from eatbench.paths import atomic_path
     from eatbench.report.stills import emotion_method, split_clips
@@ -83,10 +83,10 @@ def measure_intensity(
     with tempfile.TemporaryDirectory(prefix="eatbench-intensity-") as tmp:
         for i, clip in enumerate(clips):
             row = []
+            resolved = resolve_input(GenerationInput(clip=clip, identity=identities[clip.clip_id]))  # once per clip
             for j, s in enumerate(levels):
                 method.intensity = s
-                inp = GenerationInput(clip=clip, identity=identities[clip.clip_id])
-                frames = read_video(run_method(method, inp, clip.emotion, seed, Path(tmp) / f"{i}_{j}.mkv")).frames
+                frames = read_video(run_method(method, resolved, clip.emotion, seed, Path(tmp) / f"{i}_{j}.mkv")).frames
                 logits = judge.logits(frames).astype(np.float64)  # (T, K)
                 p = np.exp(logits - logits.max(axis=1, keepdims=True))
                 probability[i, j] = float((p / p.sum(axis=1, keepdims=True))[:, classes.index(clip.emotion)].mean())

@@ -34,6 +34,7 @@ from eatbench.errors import EatbenchError
 from eatbench.methods.registry import method_class, resolve_method
 from eatbench.paths import atomic_write_text
 from eatbench.run import RunConfig, Runner, series_label
+from eatbench.run.config import default_profile
 from eatbench.store import ResultsStore
 
 log = logging.getLogger(__name__)
@@ -152,12 +153,12 @@ def reproduce(
     _figures(report, db, dataset, root, embeddings, limit, with_eatface)
     if with_eatface:
         _stills(report, dataset, root, seed)
-        _intensity(report, dataset, root, seed, limit, profile or ("demo" if dataset.lower() == "demo" else "official"))
+        _intensity(report, dataset, root, seed, limit, profile or default_profile(dataset))
     else:
         report.missing_figures["Stills"] = "eatface is not among --methods"
         report.missing_figures["Intensity"] = "eatface is not among --methods"
     report.seconds = time.perf_counter() - t0
-    _write_index(report, dataset, command, profile or ("demo" if dataset.lower() == "demo" else "official"))
+    _write_index(report, dataset, command, profile or default_profile(dataset))
     return report
 
 

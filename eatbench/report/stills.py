@@ -38,9 +38,8 @@ def emotion_stills(
             the split has no clips.
     """
     from eatbench.io import read_video
-    from eatbench.methods.base import GenerationInput
     from eatbench.methods.contract import run_method
-    from eatbench.preprocess.prepare import prepare_clip
+    from eatbench.methods.inputs import GenerationInput, resolve_input
     from eatbench.report.figures import pyplot, save_figure
 
     # 1. The method and the clip.
@@ -48,14 +47,14 @@ def emotion_stills(
     m = emotion_method(method)
     clips, identities = split_clips(dataset, root, split, 1)
     clip, identity = clips[0], identities[clips[0].clip_id]  # the actor's neutral face
-    reference = prepare_clip(identity).reference
+    resolved = resolve_input(GenerationInput(clip=clip, identity=identity))  # prepared once for every emotion
+    reference = resolved.reference
 
     # 2. One video per emotion; keep its middle frame.
     stills = []
     with tempfile.TemporaryDirectory(prefix="eatbench-stills-") as tmp:
         for emotion in EMOTIONS:
-            inp = GenerationInput(clip=clip, identity=identity)
-            path = run_method(m, inp, emotion, seed, Path(tmp) / f"{emotion}.mkv")
+            path = run_method(m, resolved, emotion, seed, Path(tmp) / f"{emotion}.mkv")
             frames = read_video(path).frames
             stills.append(frames[len(frames) // 2])
 

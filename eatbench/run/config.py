@@ -8,15 +8,20 @@ from typing import Any
 
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError
+from eatbench.judges.weights import PROFILES
 from eatbench.paths import eatbench_home
 from eatbench.registry import did_you_mean
-
-PROFILES: tuple[str, ...] = ("official", "demo", "portable")
 
 
 def series_label(method: str, variant: str | None) -> str:
     """The name a series goes by in tables and ratings: ``eatface`` or ``eatface[w/o-EVE]``."""
     return method if variant in (None, "full") else f"{method}[{variant}]"
+
+
+def default_profile(dataset: str) -> str:
+    """The judge profile when none is named: ``demo`` on the demo corpus (its judges are trained on it),
+    ``official`` elsewhere."""
+    return "demo" if dataset.lower() == "demo" else "official"
 
 
 def resolve_metrics(names: tuple[str, ...] | None, profile: str) -> list[Any]:
@@ -104,7 +109,7 @@ class RunConfig:
                 )
             self.emotion = self.emotion.lower()
         if self.profile is None:
-            self.profile = "demo" if self.dataset.lower() == "demo" else "official"
+            self.profile = default_profile(self.dataset)
         if self.profile not in PROFILES:
             raise EatbenchError(f"--profile {self.profile!r}: must be one of {', '.join(PROFILES)}")
         if self.variant is not None and (self.from_folder is None or _registered(self.method)):

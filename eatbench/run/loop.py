@@ -253,12 +253,15 @@ class Runner:
 
     def _one_clip(self, store: ResultsStore, ctx: _Clip, active: dict[str, tuple[Metric, MetricKey]]) -> ClipOutcome:
         cfg, clip = self.config, ctx.clip
-        prepared: list[Any] = []  # loaded at most once, only when something must be computed
+        prepared: dict[str, Any] = {}  # each clip loaded at most once (generation and scoring share it)
+
+        def prepare(c: Clip) -> Any:
+            if c.clip_id not in prepared:
+                prepared[c.clip_id] = self.prepare(c)  # type: ignore[misc]
+            return prepared[c.clip_id]
 
         def prep() -> Any:
-            if not prepared:
-                prepared.append(self.prepare(clip))  # type: ignore[misc]
-            return prepared[0]
+            return prepare(clip)
 
         # 1. The video: reuse an intact cached file or a deterministic failure; otherwise generate.
         row = store.get_video(ctx.key)
@@ -266,7 +269,7 @@ class Runner:
         if row is not None and row.status == "failed" and row.failure in DETERMINISTIC and not cfg.retry_failed:
             return ClipOutcome(clip.clip_id, False, row.error, reused_failure=True)
         if row is None or row.status != "ok" or not provenance.intact(row):
-            row = self._generate(store, ctx)
+            row = self._generate(store, ctx, prepare)
             if row.status != "ok":
                 return ClipOutcome(clip.clip_id, True, row.error)
             generated = True
@@ -324,7 +327,7 @@ class Runner:
         store.put_metric_values(row.video_hash, results, ctx.run_id)
         return ClipOutcome(clip.clip_id, generated, "; ".join(failures) or None, [r.key.metric for r in results])
 
-    def _generate(self, store: ResultsStore, ctx: _Clip) -> VideoRecord:
+    def _generate(self, store: ResultsStore, ctx: _Clip, prepare: Callable[[Clip], Any]) -> VideoRecord:
         """Generate one clip's video through the one generation path, move it into place and record
         it, or record its failure (a user error concerning every clip propagates and stops the run)."""
         cfg, method, clip = self.config, self.method, ctx.clip
@@ -347,7 +350,16 @@ class Runner:
         tmp = ctx.scratch / f"{ctx.key}.mkv"
         inp = GenerationInput(clip=clip, identity=(self.identity or {}).get(clip.clip_id))
         try:
-            run_method(method, inp, ctx.emotion, cfg.seed, tmp, check_face=self.check_face, prepare=self.prepare)
+            run_method(
+                method,
+                inp,
+                ctx.emotion,
+                cfg.seed,
+                tmp,
+                check_face=self.check_face,
+                prepare=prepare,
+                weights_hash=ctx.weights_hash,
+            )
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp.with_suffix(".json"), final.with_suffix(".json"))
             os.replace(tmp, final)  # the video last: a file at its final path is always complete

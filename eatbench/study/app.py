@@ -31,7 +31,7 @@ from typing import Any
 
 from eatbench.clip import EMOTIONS
 from eatbench.errors import InputError
-from eatbench.study.db import EXPORT_COLUMNS, StudyDB, attention, export_rows
+from eatbench.study.db import EXPORT_COLUMNS, StudyDB, attention, export_rows, questions
 from eatbench.study.design import DESIGNS, PROMPTS
 
 HERE = Path(__file__).resolve().parent
@@ -155,7 +155,7 @@ def make_app(folder: Path, admin_token: str):
                 return Response("no such item", 400)
             entry = p["schedule"][position]
             answers: dict[str, tuple[int | None, str | None]] = {}
-            for q in DESIGNS[d.meta()["design"]]:
+            for q in questions(d):
                 if q == "tend":
                     choice = str(form.get("tend", ""))
                     if choice not in EMOTIONS:
@@ -194,9 +194,10 @@ def make_app(folder: Path, admin_token: str):
         try:
             items = d.items()
             seen: dict[tuple[str, str], int] = {}
+            first = questions(d)[0]  # one answer per item counts as seen
             for a in d.answers():
                 it = items[a["item_id"]]
-                if not a["check_kind"] and a["question"] == DESIGNS[d.meta()["design"]][0]:
+                if not a["check_kind"] and a["question"] == first:
                     seen[(it["method"], it["emotion"])] = seen.get((it["method"], it["emotion"]), 0) + 1
             return page(
                 "admin.html", meta=d.meta(), checks=attention(d), seen=seen, token=admin_token, emotions=EMOTIONS

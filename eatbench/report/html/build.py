@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError, InputError
 from eatbench.report.html import media
 from eatbench.report.html.index_page import figure_cards, index_page
@@ -202,7 +203,7 @@ def _previews(view: DatasetView, tmp: Path, size: int, media_files: dict[str, st
 
 
 def _dataset_page(env, view: DatasetView, tmp: Path, media_files: dict[str, str], common: dict) -> Path:
-    emotions = [e for e in _emotion_order() if any(c.emotion == e for c in view.clips)]
+    emotions = [e for e in EMOTIONS if any(c.emotion == e for c in view.clips)]
     html = env.get_template("dataset.html").render(
         **common,
         root="../",
@@ -221,12 +222,6 @@ def _dataset_page(env, view: DatasetView, tmp: Path, media_files: dict[str, str]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html)
     return path
-
-
-def _emotion_order() -> tuple[str, ...]:
-    from eatbench.clip import EMOTIONS
-
-    return EMOTIONS
 
 
 def _clip_pages(env, view: DatasetView, tmp: Path, media_files: dict[str, str], common: dict) -> list[Path]:

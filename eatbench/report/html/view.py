@@ -18,7 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -306,11 +305,6 @@ def provenance(series: SeriesView, cell: CellView) -> dict[str, Any]:
         "run": run["id"] if run else None,
         "git_commit": run["git_commit"] if run else "",
     }
-
-
-def to_json(obj: Any) -> str:
-    """JSON safe to embed in a ``<script type="application/json">`` element."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
 
 
 def page_name(dataset: str) -> str:
