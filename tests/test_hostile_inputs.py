@@ -70,7 +70,12 @@ CASES = [
     Case("from-folder-without-layout", (*RUN, "--from-folder", "{empty}"), EXIT_USAGE, "--from-folder needs --layout"),
     Case("layout-without-folder", (*RUN, "--layout", "raw"), EXIT_USAGE, "--layout raw: only with --from-folder"),
     Case("zero-workers", (*RUN, "--workers", "0"), EXIT_USAGE, "--workers 0: must be at least 1"),
-    Case("run-with-failed-clips", (*RUN, "--from-folder", "{empty}", "--layout", "cropped"), EXIT_CHECK_FAILED),
+    Case(
+        "run-with-failed-clips",
+        (*RUN, "--from-folder", "{empty}", "--layout", "cropped"),
+        EXIT_CHECK_FAILED,
+        "failed M001",
+    ),
     Case("unknown-weights", ("weights", "fetch", "synknet"), EXIT_USAGE, "did you mean 'syncnet'"),
     Case("unknown-profile", ("weights", "list", "--profile", "oficial"), EXIT_USAGE, "did you mean 'official'"),
     Case("unknown-preset", ("train", "tfr", "--preset", "huge"), EXIT_USAGE, "huge"),
@@ -80,23 +85,49 @@ CASES = [
     Case("figure-without-embeddings", ("figure", "5"), EXIT_USAGE, "--embeddings"),
     Case("generate-bad-suffix", (*GEN, *FACE, "-o", "{out}/x.avi"), EXIT_USAGE, ".avi"),
     # Bad input files.
-    Case("missing-image", (*GEN, "--image", "{nothing}.png", "--audio", "{speech}", "-o", "{out}/x.mkv"), EXIT_USAGE),
-    Case("corrupt-image", (*GEN, "--image", "{corrupt_png}", "--audio", "{speech}", "-o", "{out}/x.mkv"), EXIT_USAGE),
+    Case(
+        "missing-image",
+        (*GEN, "--image", "{nothing}.png", "--audio", "{speech}", "-o", "{out}/x.mkv"),
+        EXIT_USAGE,
+        "no such file",
+    ),
+    Case(
+        "corrupt-image",
+        (*GEN, "--image", "{corrupt_png}", "--audio", "{speech}", "-o", "{out}/x.mkv"),
+        EXIT_USAGE,
+        "not a readable image",
+    ),
     Case("image-without-face", (*GEN, "--image", "{noise_png}", "--audio", "{speech}", "-o", "{out}/x.mkv"), 2, "face"),
-    Case("image-renamed-wav", (*GEN, "--image", "{face}", "--audio", "{png_as_wav}", "-o", "{out}/x.mkv"), EXIT_USAGE),
+    Case(
+        "image-renamed-wav",
+        (*GEN, "--image", "{face}", "--audio", "{png_as_wav}", "-o", "{out}/x.mkv"),
+        EXIT_USAGE,
+        "no audio stream",
+    ),
     Case("silent-audio", (*GEN, "--image", "{face}", "--audio", "{silent}", "-o", "{out}/x.mkv"), 2, "silent"),
     Case("too-short-audio", (*GEN, "--image", "{face}", "--audio", "{short}", "-o", "{out}/x.mkv"), 2, "at least"),
     Case("8khz-audio-is-resampled", (*GEN, "--image", "{face}", "--audio", "{speech_8k}", "-o", "{out}/x.mkv"), 0),
     Case("missing-gen-video", (*COMPUTE, "--gen", "{nothing}.mkv", "--ref", "{video}"), EXIT_USAGE, "no such file"),
-    Case("corrupt-gen-video", (*COMPUTE, "--gen", "{corrupt_mp4}", "--ref", "{video}"), EXIT_USAGE),
+    Case(
+        "corrupt-gen-video",
+        (*COMPUTE, "--gen", "{corrupt_mp4}", "--ref", "{video}"),
+        EXIT_USAGE,
+        "not a readable media file",
+    ),
     Case(
         "image-renamed-wav-as-gen",
         (*COMPUTE, "--gen", "{png_as_wav}", "--ref", "{video}"),
         EXIT_USAGE,
+        "a still image",
     ),
     Case("empty-dataset-folder", ("data", "prepare", "--dataset", "mead", "--root", "{empty}"), 2, "no clips under"),
-    Case("corrupt-embeddings", ("figure", "5", "--embeddings", "{corrupt_npz}", "-o", "{out}/fig"), EXIT_USAGE),
-    Case("corrupt-store", ("results", "list", "--store", "{corrupt_db}"), EXIT_USAGE),
+    Case(
+        "corrupt-embeddings",
+        ("figure", "5", "--embeddings", "{corrupt_npz}", "-o", "{out}/fig"),
+        EXIT_USAGE,
+        "not an .npz file",
+    ),
+    Case("corrupt-store", ("results", "list", "--store", "{corrupt_db}"), EXIT_USAGE, "not a database"),
     # Environment faults.
     Case("home-is-a-file", ("data", "demo"), EXIT_ENVIRONMENT, "EATBENCH_HOME=", env={"EATBENCH_HOME": "{a_file}"}),
     Case(
@@ -134,6 +165,7 @@ CASES = [
         "corrupt-judge-weights",
         ("metrics", "compute", "--profile", "demo", "--metrics", "lse-d", "--gen", "{video}", "--ref", "{video}"),
         EXIT_CHECK_FAILED,
+        "not a readable safetensors file",
         env={"EATBENCH_WEIGHTS": "{bad_weights}"},
     ),
     Case(
@@ -245,6 +277,7 @@ def test_hostile_input(case: Case, material, tmp_path):
         assert case.says in lines[0]
     else:  # success, or a check that failed: its report is on stdout, no error line
         assert not any(line.startswith("error: ") for line in lines), proc.stderr
+        assert case.says in proc.stdout + proc.stderr
     if case.fault in ("ro", "full"):
         assert left == [], f"left in the output folder: {left}"  # nothing partial
 

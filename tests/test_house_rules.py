@@ -27,8 +27,11 @@ def imported_modules(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.append(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # a relative import would hide where it points: the house uses absolute imports only
+                names.append("." * node.level + (node.module or ""))
+            elif node.module:
+                names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
     return names
 
 
@@ -40,13 +43,24 @@ def test_no_import_runs_back_up(folder, forbidden):
         for name in imported_modules(path)
         if name == forbidden or name.startswith(forbidden + ".")
     ]
-    assert found == []
+    files = sorted((ROOT / folder).rglob("*.py"))
+    assert files  # a renamed folder must not pass with nothing to check
+    relative = [str(path.relative_to(ROOT)) for path in files if any(n.startswith(".") for n in imported_modules(path))]
+    assert found == [] and relative == []
 
 
 def test_the_rule_sees_a_lazy_import(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from eatbench.metrics import registry\n    import baselines.external\n")
-    assert imported_modules(module) == ["eatbench.metrics", "baselines.external"]
+    assert {"eatbench.metrics", "eatbench.metrics.registry", "baselines.external"} <= set(imported_modules(module))
+
+
+def test_the_rule_sees_a_package_imported_by_name_and_a_relative_import(tmp_path):
+    by_name, relative = tmp_path / "a.py", tmp_path / "b.py"
+    by_name.write_text("from eatbench import metrics\n")
+    relative.write_text("from ..metrics import lse\n")
+    assert "eatbench.metrics" in imported_modules(by_name)
+    assert imported_modules(relative) == ["..metrics"]
 
 
 def test_no_module_over_the_line_budget():

@@ -43,3 +43,17 @@ def test_bad_tracks_are_refused_and_frames_follow_segments():
     with pytest.raises(InputError, match="16 kHz"):
         speech_segments(np.zeros(100, np.int16), 44100)
     assert speech_frames([(0.04, 0.12)], 5, 25.0).tolist() == [False, True, True, False, False]
+
+
+def test_loading_the_vad_leaves_torch_threads_as_they_were():
+    """Importing silero_vad sets torch to one thread; the loader must keep the caller's count (a fresh process,
+    since the model is loaded once per process)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import torch; torch.set_num_threads(2); from eatbench.judges.silero import vad_model; vad_model(); "
+        "print(torch.get_num_threads())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.strip().splitlines()[-1] == "2"

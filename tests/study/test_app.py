@@ -49,8 +49,8 @@ def _field(html: str, name: str) -> str:
     return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
 
 
-def take_part(base: str, anon: str, scores: int = 7) -> int:
-    """Join and answer every item; returns the number of items answered."""
+def take_part(base: str, anon: str, scores: int = 7, step: int = 0) -> int:
+    """Join and answer every item (question k scored ``scores - k * step``); returns the number answered."""
     c = Client(base)
     _, _, html = c.get("/")
     status, url, html = c.post("/join", {"csrf": _field(html, "csrf"), "consent": "yes", "anon_id": anon})
@@ -59,7 +59,7 @@ def take_part(base: str, anon: str, scores: int = 7) -> int:
     answered = 0
     while 'id="done"' not in html:
         form = {"csrf": _field(html, "csrf"), "position": _field(html, "position")}
-        form |= {q: scores for q in ("emo", "vis-q", "sync", "id-p")}
+        form |= {q: scores - k * step for k, q in enumerate(("emo", "vis-q", "sync", "id-p"))}
         status, _, html = c.post(f"{path}/answer", form)
         assert status == 200, html[:300]
         answered += 1
@@ -135,8 +135,8 @@ def test_forms_need_their_token_and_links_are_private(server, group2):
 
 
 def test_export_round_trips_into_table_iii(server, tmp_path):
-    take_part(server.url, "alice", scores=8)
-    take_part(server.url, "bob", scores=4)
+    take_part(server.url, "alice", scores=8, step=1)  # emo 8, vis-q 7, sync 6, id-p 5
+    take_part(server.url, "bob", scores=4, step=1)  # 4, 3, 2, 1
     text = ratings_csv(StudyDB(server_folder(server)))
     rows = parse_ratings_csv(text)
     store = ResultsStore(tmp_path / "results.db")
@@ -146,3 +146,5 @@ def test_export_round_trips_into_table_iii(server, tmp_path):
     assert set(measured) == {"static-frame", "shifted-audio"}
     for cells in measured.values():
         assert cells[0].text.startswith("6.000") and cells[-1].text == "2"  # mean of 8 and 4; 2 participants
+        # each question keeps its own scores through export, import and the table (none swapped)
+        assert [c.text.split(" ")[0] for c in cells[:4]] == ["6.000", "5.000", "4.000", "3.000"]

@@ -41,6 +41,7 @@ def test_grid_values_are_the_stored_per_clip_values(built: Path, html_store: Pat
     page = (built / "datasets" / "mead.html").read_text()
     # Each cell carries its values as data-m-<metric>; compare with the store, read independently.
     store = ResultsStore(html_store, readonly=True)
+    stored_psnr: list[float] = []
     for s in store.list_series("mead"):
         pooled = store.get_pooled(s.series)
         psnr_key = pooled["psnr"].key
@@ -56,8 +57,12 @@ def test_grid_values_are_the_stored_per_clip_values(built: Path, html_store: Pat
             assert cell is not None and cell.values["psnr"] == pytest.approx(rows[0].value)
         # The table's value is the frame-pooled mean; every clip has the same length here, so it is the mean.
         assert np.mean(per_clip) == pytest.approx(pooled["psnr"].value, rel=1e-9)
+        stored_psnr += per_clip
     assert len(re.findall(r'<video class="sv"', page)) == 3 * 4
     assert len(re.findall(r"data-m-psnr=", page)) == 3 * 4
+    # and the page itself carries those values (not only the view it was rendered from)
+    on_page = sorted(float(v) for v in re.findall(r'data-m-psnr="([^"]+)"', page))
+    assert on_page == pytest.approx(sorted(stored_psnr), rel=1e-9)
 
 
 @pytest.mark.slow
@@ -129,6 +134,7 @@ def test_cli_writes_the_report(html_store: Path, tmp_path: Path):
     assert "12 previews" in result.output and (out / "index.html").is_file()
     bad = CliRunner().invoke(app, ["report", "html", "--out", str(out), "--store", str(tmp_path / "none.db")])
     assert bad.exit_code != 0
+    assert isinstance(bad.exception, EatbenchError) and "none.db" in str(bad.exception)  # the one-line error
 
 
 def test_a_reason_names_no_machine_path(html_store: Path, tmp_path: Path, monkeypatch):
