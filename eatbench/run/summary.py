@@ -119,6 +119,12 @@ def pool(
     entries = record.clips if record is not None else ()
     videos = store.get_videos([e.key for e in entries])
     unavailable = store.get_unavailable(series)
+    keys = [key for _, key in active.values()]
+    stored = {  # one query per video for every active metric
+        v.video_hash: store.get_metric_values(v.video_hash, keys)
+        for v in videos.values()
+        if v.status == "ok" and v.video_hash is not None
+    }
     out: list[MetricSummary] = []
     for m in metrics:
         if m.name not in active:
@@ -131,7 +137,7 @@ def pool(
             if v is None or v.status != "ok" or v.video_hash is None:
                 n_failed += v is not None
                 continue
-            got = store.get_metric_values(v.video_hash, [key]).get(m.name)
+            got = stored[v.video_hash].get(m.name)
             if got is None:
                 continue
             if got.status != "ok" or got.state is None:

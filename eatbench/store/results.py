@@ -263,15 +263,11 @@ class ResultsStore:
 
     def get_metric_values(self, video_hash: str, keys: list[MetricKey]) -> dict[str, MetricValue]:
         """The stored values for ``video_hash`` under each key, by metric name (absent keys are missing)."""
+        wanted = {(k.metric, k.protocol, k.judge_hash, k.settings) for k in keys}
         out: dict[str, MetricValue] = {}
-        for k in keys:
-            rows = self._rows(
-                "SELECT * FROM metric_values WHERE video_hash = ? AND metric = ? AND protocol = ? AND judge_hash = ?"
-                " AND settings = ?",
-                (video_hash, k.metric, k.protocol, k.judge_hash, k.settings),
-            )
-            if rows:
-                out[k.metric] = MetricValue.from_row(rows[0])
+        for row in self._rows("SELECT * FROM metric_values WHERE video_hash = ?", (video_hash,)):  # one query
+            if (row["metric"], row["protocol"], row["judge_hash"], row["settings"]) in wanted:
+                out[row["metric"]] = MetricValue.from_row(row)
         return out
 
     def put_metric_values(self, video_hash: str, values: list[MetricValue], run_id: int | None) -> None:
