@@ -21,7 +21,7 @@ def add_series(
 ) -> str:
     """Store a series whose pooled values are ``metrics`` (value, or (value, n, expected, failed), or a reason)."""
     label = method if variant is None else f"{method}[{variant}]"
-    series = f"{label}@{dataset}"
+    series = f"{label}@{dataset}" if profile == "demo" else f"{label}@{dataset}/{profile}"  # the runner's keys hold it
     store.put_series(
         SeriesRecord(
             series=series,

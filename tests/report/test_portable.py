@@ -78,7 +78,10 @@ def test_made_from_ignores_the_outputs_being_written(tmp_path):
 
 
 def test_committed_outputs_name_no_machine_path():
-    files = [ROOT / "README.md", *(p for p in (ROOT / "results").rglob("*") if p.suffix in (".md", ".json", ".tex", ".html"))]
+    files = [
+        ROOT / "README.md",
+        *(p for p in (ROOT / "results").rglob("*") if p.suffix in (".md", ".json", ".tex", ".html")),
+    ]
     found = {str(p.relative_to(ROOT)): m.group(0) for p in files for m in [MACHINE_PATH.search(p.read_text())] if m}
     assert found == {}
 

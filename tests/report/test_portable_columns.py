@@ -36,6 +36,27 @@ def test_table1_adds_portable_columns_only_when_measured(store):
     assert r"MouthDyn$\rightarrow$1" in tex and "→" not in tex  # pdflatex has no glyph for the raw arrow
 
 
+def test_a_label_scored_by_both_profiles_shows_both_sets_of_columns_each_from_its_own_judges(store):
+    """The demo reproduction then `run --profile portable`: the paper's columns stay, the portable ones join."""
+    add_series(store, "eatface", {"lse-d": 7.0, "psnr": 20.0, "csim-portable": "needs the portable profile"})
+    add_series(
+        store, "eatface", {"psnr": 99.0, "lse-d": "no SyncNet in the portable profile", **dict.fromkeys(PORTABLE, 0.5)},
+        profile="portable",
+    )  # fmt: skip
+    add_series(store, "static-frame", {"lse-d": 9.0}, kind="reference")  # demo only: no portable cells
+    table = tables.build_table(1, store, ["demo"], published=False)
+    md = tables.to_markdown(table)
+    row = _row(md, "EAT-Face")
+    assert row[1 + METRICS.index("lse-d")] == "**7.0000**" and row[1 + METRICS.index("psnr")] == "**20.0000**"  # demo's own
+    assert row[-len(PORTABLE) :] == ["**0.5000**"] * len(PORTABLE)  # from the portable series
+    assert _row(md, "static-frame")[-len(PORTABLE) :] == ["—"] * len(PORTABLE)
+    assert "Judge profile: demo" in md and "Judge profile: portable" in md
+    # a newer demo series does not lose the portable columns, and only its own values change
+    add_series(store, "eatface", {"lse-d": 6.5, "psnr": 21.0})
+    row = _row(tables.to_markdown(tables.build_table(1, store, ["demo"], published=False)), "EAT-Face")
+    assert row[1 + METRICS.index("lse-d")] == "**6.5000**" and row[-len(PORTABLE) :] == ["**0.5000**"] * len(PORTABLE)
+
+
 def test_table2_shows_a_portable_series_beside_the_paper_without_a_difference(store):
     per = {"happy": 80.0, "sad": 40.0}
     add_series(

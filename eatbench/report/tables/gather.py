@@ -33,6 +33,7 @@ class Measured:
     n_failed: int = 0
     reason: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    profile: str = ""  # the judge profile of the series it came from
 
 
 @dataclass
@@ -71,21 +72,43 @@ def data_used(series: SeriesRecord) -> str:
     return series.dataset.lower()
 
 
+PORTABLE = "portable"
+
+
+def _measured(store: ResultsStore, s: SeriesRecord) -> dict[str, Measured]:
+    metrics = {
+        name: Measured(p.value, p.protocol, p.n_clips, p.n_expected, p.n_failed, extra=p.extra, profile=s.profile)
+        for name, p in store.get_pooled(s.series).items()
+    }
+    for name, reason in store.get_unavailable(s.series).items():
+        metrics.setdefault(name, Measured(None, reason=reason, profile=s.profile))
+    return metrics
+
+
 def collect(store: ResultsStore, dataset: str) -> list[SeriesResult]:
-    """The most recent series of each label on ``dataset`` that has results, oldest label first."""
+    """The most recent series of each label on ``dataset`` that has results, oldest label first.
+
+    A label scored both with the portable judges (``--profile portable``) and with another profile keeps
+    the other profile's latest series and takes from its latest portable series what that one measured
+    and the other did not (the portable columns), each value tagged with the profile that produced it,
+    so a reproduction shows the paper's columns and the portable ones side by side.
+    """
     latest: dict[str, SeriesRecord] = {}
+    latest_portable: dict[str, SeriesRecord] = {}
     for s in store.list_series(dataset):  # ordered by update time
         if store.get_pooled(s.series) or store.get_unavailable(s.series):
-            latest[s.label] = s
+            (latest_portable if s.profile == PORTABLE else latest)[s.label] = s
+    for label, s in latest_portable.items():
+        latest.setdefault(label, s)
     t1_names = list(paper.published_table1("mead"))
     out = []
     for s in latest.values():
-        metrics = {
-            name: Measured(p.value, p.protocol, p.n_clips, p.n_expected, p.n_failed, extra=p.extra)
-            for name, p in store.get_pooled(s.series).items()
-        }
-        for name, reason in store.get_unavailable(s.series).items():
-            metrics.setdefault(name, Measured(None, reason=reason))
+        metrics = _measured(store, s)
+        extra = latest_portable.get(s.label)
+        if extra is not None and extra is not s:
+            for name, m in _measured(store, extra).items():
+                if m.value is not None and (name not in metrics or metrics[name].value is None):
+                    metrics[name] = m
         display = s.config.get("display") or paper.paper_name(s.method, t1_names) or s.method
         if s.variant:
             display = f"{display} ({s.variant})"

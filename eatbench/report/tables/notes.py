@@ -63,9 +63,15 @@ class Footnotes:
         return out
 
 
+def judge_profiles(results: list[SeriesResult]) -> list[str]:
+    """Every judge profile that produced a value among ``results`` (a label may hold two: see gather.collect)."""
+    found = {r.profile for r in results} | {m.profile for r in results for m in r.metrics.values() if m.profile}
+    return sorted(found)
+
+
 def profile_notes(results: list[SeriesResult]) -> list[str]:
     """One line per judge profile among ``results``."""
-    profiles = sorted({r.profile for r in results})
+    profiles = judge_profiles(results)
     return [f"Judge profile: {p} — {PROFILE_NOTE.get(p, p)}." for p in profiles]
 
 
@@ -88,9 +94,9 @@ def judge_notes(results: list[SeriesResult], columns: list[tuple[str, str]]) -> 
 
     out: list[str] = []
     seen: set[tuple[str, str]] = set()
-    for profile in sorted({r.profile for r in results}):
+    for profile in judge_profiles(results):
         for key, title in columns:
-            if not any(key in r.metrics for r in results if r.profile == profile):
+            if not any(key in r.metrics and (r.metrics[key].profile or r.profile) == profile for r in results):
                 continue
             for name in get_metric(key).weights:
                 if (name, profile) in seen:
