@@ -80,18 +80,27 @@ def find_video(folder: Path, clip: Clip) -> Path:
     raise InputError(f"{folder}: no file for clip {clip.clip_id} (looked for {names})")
 
 
+def known_layout(layout: str | None) -> Layout:
+    """The declared ``--layout`` of ``--from-folder``, checked to be one of :data:`LAYOUTS`.
+
+    Raises:
+        EatbenchError: no layout, or an unknown one.
+    """
+    if layout not in LAYOUTS:
+        from eatbench.registry import did_you_mean
+
+        got = f" (got {layout!r}{did_you_mean(layout, list(LAYOUTS))})" if layout else ""
+        raise EatbenchError(f"--from-folder needs --layout {', '.join(LAYOUTS)}{got}: {LAYOUT_HELP}")
+    return layout  # type: ignore[return-value]
+
+
 def check_layout(layout: str | None, adapter: type[Method] | None, name: str) -> Layout:
-    """The declared layout, checked against what the named method supports.
+    """The declared layout (:func:`known_layout`), checked against what the named method supports.
 
     Raises:
         EatbenchError: no layout, an unknown one, or ``upstream`` for a method without an adapter.
     """
-    if layout is None:
-        raise EatbenchError(f"--from-folder needs --layout raw, cropped or upstream ({LAYOUT_HELP})")
-    if layout not in LAYOUTS:
-        from eatbench.registry import did_you_mean
-
-        raise EatbenchError(f"--layout {layout!r}: unknown layout{did_you_mean(layout, list(LAYOUTS))}")
+    layout = known_layout(layout)
     if layout == "upstream" and (adapter is None or not adapter.upstream_layout):
         raise EatbenchError(
             f"--layout upstream: {name!r} has no adapter that knows its output format; use raw or cropped"

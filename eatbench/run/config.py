@@ -92,16 +92,11 @@ class RunConfig:
         if self.workers < 1:
             raise EatbenchError(f"--workers {self.workers}: must be at least 1")
         if self.from_folder is not None or self.layout is not None:
-            from eatbench.methods.ingest import LAYOUT_HELP, LAYOUTS
+            from eatbench.methods.ingest import LAYOUT_HELP, known_layout
 
             if self.from_folder is None:
                 raise EatbenchError(f"--layout {self.layout}: only with --from-folder ({LAYOUT_HELP})")
-            if self.layout not in LAYOUTS:
-                raise EatbenchError(
-                    f"--from-folder needs --layout {', '.join(LAYOUTS)}"
-                    + (f" (got {self.layout!r})" if self.layout else "")
-                    + f": {LAYOUT_HELP}"
-                )
+            known_layout(self.layout)
         if self.emotion is not None:
             if self.emotion.lower() not in EMOTIONS:
                 raise EatbenchError(

@@ -47,7 +47,9 @@ def test_a_label_scored_by_both_profiles_shows_both_sets_of_columns_each_from_it
     table = tables.build_table(1, store, ["demo"], published=False)
     md = tables.to_markdown(table)
     row = _row(md, "EAT-Face")
-    assert row[1 + METRICS.index("lse-d")] == "**7.0000**" and row[1 + METRICS.index("psnr")] == "**20.0000**"  # demo's own
+    assert (
+        row[1 + METRICS.index("lse-d")] == "**7.0000**" and row[1 + METRICS.index("psnr")] == "**20.0000**"
+    )  # demo's own
     assert row[-len(PORTABLE) :] == ["**0.5000**"] * len(PORTABLE)  # from the portable series
     assert _row(md, "static-frame")[-len(PORTABLE) :] == ["—"] * len(PORTABLE)
     assert "Judge profile: demo" in md and "Judge profile: portable" in md
