@@ -20,6 +20,11 @@ def reproduce(
     seed: int = typer.Option(0, "--seed", help="Generation seed."),
     profile: str | None = typer.Option(None, "--profile", help="Judge profile: official or demo."),
     embeddings: Path | None = typer.Option(None, "--embeddings", help="Folder with fig5.npz and fig7.npz."),
+    also_profile: str | None = typer.Option(
+        None,
+        "--also-profile",
+        help="Also score every method's videos with these judges (e.g. portable); Tables I and II show both.",
+    ),
 ) -> None:
     """Run every method that can run here (cached), write Tables I-IV, Figs. 5-7 and README.md."""
     from rich.console import Console
@@ -41,6 +46,7 @@ def reproduce(
         embeddings=embeddings,
         run=execute,
         command="eatbench " + " ".join(sys.argv[1:]),
+        also_profiles=tuple(p.strip() for p in also_profile.split(",") if p.strip()) if also_profile else (),
     )
     console = Console(stderr=True)
     for o in report.outcomes:

@@ -10,6 +10,8 @@ EAT-Face ablation variants, then writes into ``out`` (default ``results/<dataset
   and ``intensity``: the judge's probability of the target emotion against EAT-Face's ``--intensity``
   on the tables' clips (:mod:`eatbench.report.intensity`, its arrays in ``intensity.npz``), when EAT-Face
   can run;
+- with ``also_profiles`` (``--also-profile portable``), every method (not the variants) is scored again on
+  the same videos by those judges, and Tables I and II show their columns beside the main profile's;
 - ``README.md``: an index of the files, the runs (clips, failures, time), and every method, variant
   or figure that could not be produced here, with the reason. Nothing is dropped silently.
 
@@ -25,7 +27,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +97,7 @@ def reproduce(
     embeddings: Path | None = None,
     run: Callable[[RunConfig], Any] | None = None,
     command: str = "",
+    also_profiles: tuple[str, ...] = (),
 ) -> ReproduceReport:
     """Run everything available and write every table and figure; see the module docstring."""
     t0 = time.perf_counter()
@@ -130,6 +133,16 @@ def reproduce(
             report.outcomes.append(Outcome(label, False, str(err)))
             continue
         report.outcomes.append(Outcome(label, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds))
+        for other in also_profiles if variant is None else ():  # the same videos (cached), other judges
+            tagged = f"{label} ({other} judges)"
+            try:
+                s = run(replace(cfg, profile=other))
+            except EatbenchError as err:
+                report.outcomes.append(Outcome(tagged, False, str(err)))
+                continue
+            report.outcomes.append(
+                Outcome(tagged, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds)
+            )
     if not any(o.ran for o in report.outcomes):
         raise EatbenchError(
             "reproduce: no method could run here: " + "; ".join(f"{o.label}: {o.reason}" for o in report.outcomes)
@@ -158,7 +171,7 @@ def reproduce(
         report.missing_figures["Stills"] = "eatface is not among --methods"
         report.missing_figures["Intensity"] = "eatface is not among --methods"
     report.seconds = time.perf_counter() - t0
-    _write_index(report, dataset, command, profile or default_profile(dataset))
+    _write_index(report, dataset, command, " + ".join([profile or default_profile(dataset), *also_profiles]))
     return report
 
 

@@ -23,3 +23,23 @@ def test_every_method_once_and_each_variant_once():
 def test_an_unknown_method_fails_before_anything_runs():
     with pytest.raises(EatbenchError, match=r"unknown method 'eatfase'.*eatface"):
         plan(["static-frame", "eatfase"])
+
+
+def test_also_profile_scores_every_method_again_with_those_judges_but_not_the_variants(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from eatbench.report import reproduce as rp
+
+    monkeypatch.setattr(rp, "plan", lambda methods: [("static-frame", None), ("eatface", "w/o-EVE")])
+    for drawn_from_a_model in ("_stills", "_intensity", "_figures"):
+        monkeypatch.setattr(rp, drawn_from_a_model, lambda *a, **k: None)
+    seen = []
+
+    def fake_run(cfg):
+        seen.append((cfg.method, cfg.variant, cfg.profile))
+        return SimpleNamespace(n_clips=2, failed=[], generated=0, computed=2, seconds=0.1)
+
+    report = rp.reproduce("demo", tmp_path / "out", store=tmp_path / "r.db", run=fake_run, also_profiles=("portable",))
+    assert seen == [("static-frame", None, "demo"), ("static-frame", None, "portable"), ("eatface", "w/o-EVE", "demo")]
+    assert [o.label for o in report.outcomes][:2] == ["static-frame", "static-frame (portable judges)"]
+    assert "judge profile **demo + portable**" in (tmp_path / "out" / "README.md").read_text()
