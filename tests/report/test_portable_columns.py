@@ -74,3 +74,19 @@ def test_table2_shows_a_portable_series_beside_the_paper_without_a_difference(st
     # No difference is taken to the paper's VGG-16 numbers: other judge, other classes.
     assert _row(md, "Happy") == ["80.00", "81.41", "—"] and _row(md, "Average") == ["60.00", "74.57", "—"]
     assert "contempt has none and is excluded" in md
+
+
+def test_table2_gives_a_series_scored_by_both_emotion_judges_two_columns(store):
+    per_demo, per_fer = {"happy": 90.0, "sad": 70.0}, {"happy": 60.0, "sad": 20.0}
+    add_series(store, "eatface", {"emo-acc": (80.0, 4, 4, 0, {"per_emotion": per_demo})}, emotion_controlled=True)
+    add_series(
+        store, "eatface", {"emo-acc-portable": (40.0, 4, 4, 0, {"per_emotion": per_fer})}, profile="portable",
+        emotion_controlled=True,
+    )  # fmt: skip
+    add_series(store, "eatface", {"emo-acc": (10.0, 4, 4, 0, {"per_emotion": {"happy": 10.0}})}, variant="w/o-Emo",
+               emotion_controlled=True)  # fmt: skip
+    md = tables.to_markdown(tables.build_table(2, store, ["demo"], published=False))
+    assert "| Emotion | EAT-Face↑ | EAT-Face (Emo-Acc-P)↑ | EAT-Face (w/o-Emo)↑ |" in md
+    assert _row(md, "Happy") == ["90.00", "60.00", "10.00"]  # demo judge, fer's judge, the variant (demo)
+    assert _row(md, "Sad") == ["70.00", "20.00", "—"] and _row(md, "Average") == ["80.00", "40.00", "10.00"]
+    assert "contempt has none and is excluded" in md

@@ -1,7 +1,8 @@
 """Table II: quantitative evaluation of emotion control: Emo-Acc (%) per emotion and the average.
 
 One column per emotion-controlled series (every series with Emo-Acc when none is), titled as the
-series is named and marked with the metric's direction. With published numbers, the paper's column
+series is named and marked with the metric's direction; a series also scored by the portable emotion
+judge (``emo-acc-portable``) gets a second column for it. With published numbers, the paper's column
 (its Table II method, EAT-Face) follows, and the difference to the matching measured series where
 its clips come from the paper's dataset (MEAD).
 """
@@ -23,6 +24,16 @@ PORTABLE = "emo-acc-portable"  # `--profile portable` runs: fer's FER2013 judge,
 
 def _key(r: SeriesResult) -> str:
     return METRIC if METRIC in r.metrics else PORTABLE
+
+
+def _columns(results: list[SeriesResult]) -> list[tuple[SeriesResult, str]]:
+    """(series, metric) per column: a series scored by both its own and the portable emotion judge shows both."""
+    return [
+        (r, k)
+        for r in results
+        for k in (METRIC, PORTABLE)
+        if k in r.metrics and (k == _key(r) or r.metrics[k].value is not None)
+    ]
 
 
 @dataclass
@@ -61,29 +72,29 @@ class Table2(PaperTable):
 
     def lay_out(self, data: Table2Data, footnotes: Footnotes) -> Table:
         results, pub, main = data.results, data.published, data.main
+        columns = _columns(results)
         _, hib = metric_column(METRIC)
         titles = [
-            f"{r.display}{f' ({metric_column(PORTABLE)[0]})' if _key(r) == PORTABLE else ''}{arrow(hib)}"
-            for r in results
+            f"{r.display}{f' ({metric_column(PORTABLE)[0]})' if k == PORTABLE else ''}{arrow(hib)}" for r, k in columns
         ]
         table = Table(self.number, self.caption, titles, label_title="Emotion")
         with_delta = bool(pub) and data.comparable
         if pub:
             table.columns += [f"{paper.table2_method()} (paper)"] + (["Δ"] if with_delta else [])
-        per = {r.label: dict(r.metrics[_key(r)].extra.get("per_emotion") or {}) for r in results}  # percent
-        for emotion in [e for e in EMOTIONS if any(e in per[r.label] for r in results)] or list(pub):
-            row = [Cell(fmt(per[r.label].get(emotion), 2)) for r in results]
+        per = {(r.label, k): dict(r.metrics[k].extra.get("per_emotion") or {}) for r, k in columns}  # percent
+        for emotion in [e for e in EMOTIONS if any(e in per[c] for c in per)] or list(pub):
+            row = [Cell(fmt(per[(r.label, k)].get(emotion), 2)) for r, k in columns]
             if pub:
                 row.append(Cell(fmt(pub.get(emotion), 2)))
             if with_delta:
-                row.append(Cell(delta(per[main.label].get(emotion) if main else None, pub.get(emotion), 2)))
+                row.append(Cell(delta(per[(main.label, METRIC)].get(emotion) if main else None, pub.get(emotion), 2)))
             table.rows.append(Row(emotion.capitalize(), row))
         table.rows.append(Row("", [], "rule"))
         avg_row, avg_main = [], None
-        for r in results:
-            cell, v = footnotes.cell(r.metrics[_key(r)], 2, who=r.display)
+        for r, k in columns:
+            cell, v = footnotes.cell(r.metrics[k], 2, who=r.display)
             avg_row.append(cell)
-            if r is main:
+            if r is main and k == METRIC:
                 avg_main = v
         if pub:
             avg_row.append(Cell(fmt(data.published_average, 2)))
@@ -95,7 +106,7 @@ class Table2(PaperTable):
     def notes(self, data: Table2Data, footnotes: Footnotes) -> list[str]:
         columns = [(k, metric_column(k)[0]) for k in (METRIC, PORTABLE)]
         out = [*provenance_notes(data.results, columns), *footnotes.lines()]
-        if any(_key(r) == PORTABLE for r in data.results):
+        if any(k == PORTABLE for _, k in _columns(data.results)):
             out.append(
                 f"{columns[1][1]}: fer's 7 FER2013 classes; contempt has none and is excluded, not scored; its Average is the mean of the other seven emotions' accuracies."
             )
