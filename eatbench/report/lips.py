@@ -39,25 +39,15 @@ EMOTION = "neutral"
 
 def identity_faces(n: int, dataset: str = "demo", root: str | Path | None = None) -> list[tuple[str, np.ndarray]]:
     """``(actor, full source frame)`` of the first ``n`` actors' identity references in the test split."""
-    from eatbench.datasets.registry import get_dataset
-    from eatbench.io import read_video
-    from eatbench.preprocess.prepare import prepare_clip
+    from eatbench.methods.inputs import GenerationInput, resolve_input
+    from eatbench.report.stills import split_clips
 
-    clips = get_dataset(dataset, root).clips("test")
-    if not clips:
-        raise EatbenchError(f"--dataset {dataset}: no test clips")
-    from eatbench.clip import identity_clips
-
-    identities = identity_clips(clips)
-    by_actor: dict[str, Any] = {}
-    for clip in clips:
-        by_actor.setdefault(clip.actor, identities[clip.clip_id])
-    out = []
-    for actor in sorted(by_actor)[:n]:
-        ident = by_actor[actor]
-        frames = read_video(ident.video).frames
-        out.append((actor, frames[int(prepare_clip(ident).reference_index)]))
-    return out
+    _, identities = split_clips(dataset, root, "test", None)
+    by_actor = {ident.actor: ident for ident in identities.values()}
+    return [
+        (actor, resolve_input(GenerationInput(clip=by_actor[actor])).reference_source_frame())
+        for actor in sorted(by_actor)[:n]
+    ]
 
 
 def real_speech(span: tuple[float, float] = SPAN) -> np.ndarray:
