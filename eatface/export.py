@@ -4,6 +4,10 @@ A run folder written by ``eatbench train`` holds the pipeline (``model_index.jso
 component) plus what only training needs: ``checkpoints/`` (optimizer states), ``stages/`` (the TFR
 snapshot), ``corpus.*`` (the cached training frames). :func:`export_pipeline` copies the pipeline
 files and, with ``half=True``, stores every floating-point tensor of the safetensors files as float16.
+The training machine's folders do not ship: ``_name_or_path`` leaves every config, and in
+``training_state.json`` a path under the run folder's parent (where ``init_from`` names the sibling run
+a variant started from) keeps only its part below it (``/home/me/runs/base/vae`` → ``base/vae``), any
+other absolute path only its last two parts.
 The configs keep ``float32`` as the dtype, so ``from_pretrained`` builds float32 modules and casts
 the stored values up: storage halves and computation is unchanged, apart from the rounding of the
 weights to fp16 (checked against the fp32 folder before shipping; see the tiny model's note).
@@ -22,6 +26,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from eatface.errors import EATFaceError
 
@@ -48,6 +53,14 @@ def export_pipeline(src: str | Path, dst: str | Path, half: bool = True) -> Path
     index = json.loads((tmp / "model_index.json").read_text())
     index.pop("_name_or_path", None)  # the training machine's path says nothing to a user
     (tmp / "model_index.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")
+    for config in sorted(tmp.glob("*/config.json")):  # each component's config names it too
+        fields = json.loads(config.read_text())
+        if fields.pop("_name_or_path", None) is not None:
+            config.write_text(json.dumps(fields, indent=2, sort_keys=True) + "\n")
+    state = tmp / "training_state.json"
+    if state.is_file():
+        portable = _portable_paths(json.loads(state.read_text()), src.parent)
+        state.write_text(json.dumps(portable, indent=2) + "\n")
     if half:
         for f in sorted(tmp.rglob("*.safetensors")):
             tensors = load_file(f)
@@ -59,6 +72,18 @@ def export_pipeline(src: str | Path, dst: str | Path, half: bool = True) -> Path
     shutil.rmtree(dst, ignore_errors=True)
     tmp.rename(dst)
     return dst
+
+
+def _portable_paths(value: Any, root: Path) -> Any:
+    """``value`` (parsed JSON) with every absolute path made relative to ``root`` (else its last two parts)."""
+    if isinstance(value, dict):
+        return {k: _portable_paths(v, root) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_portable_paths(v, root) for v in value]
+    if isinstance(value, str) and value.startswith("/"):
+        path = Path(value)
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else Path(*path.parts[-2:]).as_posix()
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,12 +21,25 @@ def test_export_drops_training_files_and_halves_storage(tmp_path, face_inputs):
     (run / "checkpoints" / "tfr" / "checkpoint-1").mkdir(parents=True)
     (run / "stages" / "tfr").mkdir(parents=True)
     (run / "corpus.safetensors").write_bytes(b"frames")
-    (run / "training_state.json").write_text(json.dumps({"stages": {"tfr": {"steps": 1}}}))
+    state = {
+        "stages": {"tfr": {"steps": 1}, "vae": {"copied_from": str(tmp_path / "base" / "vae")}},
+        "init_from": {"run": str(tmp_path / "base"), "components": {"unet": "/elsewhere/cache/tiny/unet"}},
+    }
+    (run / "training_state.json").write_text(json.dumps(state))
+    unet_config = run / "unet" / "config.json"  # as a config loaded from the training run says it
+    unet_config.write_text(json.dumps({**json.loads(unet_config.read_text()), "_name_or_path": str(run / "unet")}))
 
     out = export_pipeline(run, tmp_path / "ship")
     names = {p.name for p in out.iterdir()}
     assert not names & {"checkpoints", "stages", "corpus.safetensors"} and "training_state.json" in names
-    assert "_name_or_path" not in json.loads((out / "model_index.json").read_text())
+    assert not any(
+        "_name_or_path" in json.loads(f.read_text()) for f in [out / "model_index.json", *out.glob("*/config.json")]
+    )
+    # no path of the training machine ships: the sibling run by name, anything else by its last two parts
+    assert json.loads((out / "training_state.json").read_text()) == {
+        "stages": {"tfr": {"steps": 1}, "vae": {"copied_from": "base/vae"}},
+        "init_from": {"run": "base", "components": {"unet": "tiny/unet"}},
+    }
     size = lambda d: sum(p.stat().st_size for p in d.rglob("*.safetensors"))  # noqa: E731
     assert size(out) < 0.55 * size(run)
     with safe_open(str(next(out.glob("unet/*.safetensors"))), "pt") as f:
