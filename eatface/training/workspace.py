@@ -87,17 +87,19 @@ def save_pipeline(accelerator: Any, pipe: Any, config: EATFaceConfig, out_dir: s
         pipe.save_pretrained(out_dir)
         state = read_state(out_dir)
         state.update(preset=config.name, ablation=config.ablation)
-        state["stages"][result.stage] = {
-            "steps": result.steps,
-            "resumed_from": result.resumed_from,
-            "last_loss": result.losses[-1] if result.losses else None,
-            "first_loss": result.losses[0] if result.losses else None,
-            "num_processes": accelerator.num_processes,
-            "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        }
-        tmp = out_dir / (STATE_FILE + ".tmp")
-        tmp.write_text(json.dumps(state, indent=2))
-        tmp.replace(out_dir / STATE_FILE)
+        # a re-run of a complete stage trains nothing: the record of the run that did stays
+        if not (result.stage in state["stages"] and not result.losses and result.resumed_from >= result.steps):
+            state["stages"][result.stage] = {
+                "steps": result.steps,
+                "resumed_from": result.resumed_from,
+                "last_loss": result.losses[-1] if result.losses else None,
+                "first_loss": result.losses[0] if result.losses else None,
+                "num_processes": accelerator.num_processes,
+                "finished": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            }
+            tmp = out_dir / (STATE_FILE + ".tmp")
+            tmp.write_text(json.dumps(state, indent=2))
+            tmp.replace(out_dir / STATE_FILE)
     accelerator.wait_for_everyone()
 
 

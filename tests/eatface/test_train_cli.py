@@ -61,6 +61,8 @@ def test_train_all_runs_every_stage_and_a_rerun_skips_them(trained, home):
     assert again.returncode == 0, again.stderr[-2000:]
     assert again.stdout.count("(already done)") == 6, again.stdout
     assert weights() == before  # nothing retrained
+    # and each stage's record still tells how it was trained (the re-run used to write 0-step records over it)
+    assert json.loads((out / "training_state.json").read_text())["stages"] == state["stages"]
 
 
 def test_generate_takes_the_variant_a_folder_holds(trained, home, tmp_path):
