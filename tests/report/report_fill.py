@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eatbench.store import MetricKey, PooledValue, ResultsStore, SeriesRecord
+from eatbench.store import MetricKey, PooledValue, ResultsStore, SeriesClip, SeriesRecord
 
 
 def add_series(
@@ -18,10 +18,13 @@ def add_series(
     emotion_controlled: bool = False,
     profile: str = "demo",
     config: dict[str, Any] | None = None,
+    videos: tuple[str, ...] = (),
 ) -> str:
-    """Store a series whose pooled values are ``metrics`` (value, or (value, n, expected, failed), or a reason)."""
+    """Store a series whose pooled values are ``metrics`` (value, or (value, n, expected, failed), or a reason),
+    over clips whose videos have the cache keys ``videos``."""
     label = method if variant is None else f"{method}[{variant}]"
     series = f"{label}@{dataset}" if profile == "demo" else f"{label}@{dataset}/{profile}"  # the runner's keys hold it
+    series += f"#{'-'.join(videos)}" if videos else ""
     store.put_series(
         SeriesRecord(
             series=series,
@@ -34,7 +37,7 @@ def add_series(
             seed=0,
             emotion=None,
             config={"kind": kind, "emotion_controlled": emotion_controlled, **(config or {})},
-            clips=(),
+            clips=tuple(SeriesClip(f"clip{i}", key, None) for i, key in enumerate(videos)),
         )
     )
     for name, v in metrics.items():

@@ -59,6 +59,25 @@ def test_a_label_scored_by_both_profiles_shows_both_sets_of_columns_each_from_it
     assert row[1 + METRICS.index("lse-d")] == "**6.5000**" and row[-len(PORTABLE) :] == ["**0.5000**"] * len(PORTABLE)
 
 
+def test_portable_columns_join_only_from_a_series_of_the_same_videos(store):
+    """Retrained weights, then `make demo` again: the portable series of the old weights' videos is not
+    shown beside the new videos' demo columns (it was, as if the new model had been scored by both)."""
+    add_series(store, "eatface", {"lse-d": 7.0}, videos=("old1", "old2"))
+    add_series(store, "eatface", dict.fromkeys(PORTABLE, 0.5), profile="portable", videos=("old1", "old2"))
+    add_series(store, "eatface", {"lse-d": 6.5}, videos=("new1", "new2"))
+    md = tables.to_markdown(tables.build_table(1, store, ["demo"], published=False))
+    assert _row(md, "EAT-Face")[1 + METRICS.index("lse-d")] == "**6.5000**"
+    assert "LipCorr" not in md and "Judge profile: portable" not in md  # no portable column at all
+    # the new videos scored by the portable judges too: both sets again
+    add_series(store, "eatface", dict.fromkeys(PORTABLE, 0.7), profile="portable", videos=("new1", "new2"))
+    row = _row(tables.to_markdown(tables.build_table(1, store, ["demo"], published=False)), "EAT-Face")
+    assert row[1 + METRICS.index("lse-d")] == "**6.5000**" and row[-len(PORTABLE) :] == ["**0.7000**"] * len(PORTABLE)
+    # a newest series of other videos, scored by the portable judges only, is what the row reports
+    add_series(store, "eatface", dict.fromkeys(PORTABLE, 0.9), profile="portable", videos=("newer1",))
+    row = _row(tables.to_markdown(tables.build_table(1, store, ["demo"], published=False)), "EAT-Face")
+    assert row[1 + METRICS.index("lse-d")] == "—" and row[-len(PORTABLE) :] == ["**0.9000**"] * len(PORTABLE)
+
+
 def test_table2_shows_a_portable_series_beside_the_paper_without_a_difference(store):
     per = {"happy": 80.0, "sad": 40.0}
     add_series(

@@ -91,15 +91,22 @@ def collect(store: ResultsStore, dataset: str) -> list[SeriesResult]:
     A label scored both with the portable judges (``--profile portable``) and with another profile keeps
     the other profile's latest series and takes from its latest portable series what that one measured
     and the other did not (the portable columns), each value tagged with the profile that produced it,
-    so a reproduction shows the paper's columns and the portable ones side by side.
+    so a reproduction shows the paper's columns and the portable ones side by side. The two are merged
+    only when they scored the same videos (the same cache keys): the label's newest series decides
+    which videos the row reports, and a series of other videos (older weights, other clips) is left out.
     """
-    latest: dict[str, SeriesRecord] = {}
-    latest_portable: dict[str, SeriesRecord] = {}
+    by_label: dict[str, list[SeriesRecord]] = {}
     for s in store.list_series(dataset):  # ordered by update time
         if store.get_pooled(s.series) or store.get_unavailable(s.series):
-            (latest_portable if s.profile == PORTABLE else latest)[s.label] = s
-    for label, s in latest_portable.items():
-        latest.setdefault(label, s)
+            by_label.setdefault(s.label, []).append(s)
+    latest: dict[str, SeriesRecord] = {}
+    latest_portable: dict[str, SeriesRecord] = {}
+    for label, found in by_label.items():
+        videos = _videos(found[-1])
+        same = [s for s in found if _videos(s) == videos]
+        for s in same:
+            (latest_portable if s.profile == PORTABLE else latest)[label] = s
+        latest.setdefault(label, latest_portable.get(label, found[-1]))
     t1_names = list(paper.published_table1("mead"))
     out = []
     for s in latest.values():
@@ -127,6 +134,11 @@ def collect(store: ResultsStore, dataset: str) -> list[SeriesResult]:
             )
         )
     return out
+
+
+def _videos(s: SeriesRecord) -> set[str]:
+    """The cache keys of the videos a series scored."""
+    return {c.key for c in s.clips}
 
 
 def paper_order(name: str) -> tuple[int, str]:
