@@ -3,7 +3,8 @@
 :func:`reproduce` runs (or, thanks to the cache, re-reads) every method that can run here and the
 EAT-Face ablation variants, then writes into ``out`` (default ``results/<dataset>/``):
 
-- ``table1.md`` … ``table4.md`` and ``table1.tex`` … ``table4.tex``;
+- ``table1.md`` … ``table4.md`` and ``table1.tex`` … ``table4.tex``, from the series this reproduction
+  scored only (other runs in the same store, e.g. on the validation split or of other weights, stay out);
 - ``fig5_tsne``, ``fig6_user_study``, ``fig7_eve_heatmaps`` as ``.png`` and ``.pdf``, each drawn when
   its inputs exist (embeddings for Figs. 5 and 7, imported ratings for Fig. 6);
 - ``stills_eatface``: one still per target emotion from one test clip (:mod:`eatbench.report.stills`),
@@ -107,6 +108,7 @@ def reproduce(
 
     # 1. Every method and variant that can run here, through the cache.
     series = plan(methods)
+    ran: list[str] = []  # the series ids this reproduction scored: its tables show these, not the whole store
     for name, variant in series:
         label = series_label(name, variant)
         try:
@@ -133,6 +135,7 @@ def reproduce(
             report.outcomes.append(Outcome(label, False, str(err)))
             continue
         report.outcomes.append(Outcome(label, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds))
+        ran.append(s.series)
         for other in also_profiles if variant is None else ():  # the same videos (cached), other judges
             tagged = f"{label} ({other} judges)"
             try:
@@ -143,6 +146,7 @@ def reproduce(
             report.outcomes.append(
                 Outcome(tagged, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds)
             )
+            ran.append(s.series)
     if not any(o.ran for o in report.outcomes):
         raise EatbenchError(
             "reproduce: no method could run here: " + "; ".join(f"{o.label}: {o.reason}" for o in report.outcomes)
@@ -155,7 +159,7 @@ def reproduce(
     out.mkdir(parents=True, exist_ok=True)
     compare_to = "mead" if dataset.lower() not in ("mead", "crema-d") else None
     for number in table_numbers():
-        table = build_table(number, db, [dataset.lower()], True, compare_to)
+        table = build_table(number, db, [dataset.lower()], True, compare_to, only=ran)
         for ext, render in (("md", to_markdown), ("tex", to_latex)):
             path = out / f"table{number}.{ext}"
             atomic_write_text(path, render(table))

@@ -37,9 +37,36 @@ def test_also_profile_scores_every_method_again_with_those_judges_but_not_the_va
 
     def fake_run(cfg):
         seen.append((cfg.method, cfg.variant, cfg.profile))
-        return SimpleNamespace(n_clips=2, failed=[], generated=0, computed=2, seconds=0.1)
+        return SimpleNamespace(n_clips=2, failed=[], generated=0, computed=2, seconds=0.1, series="s")
 
     report = rp.reproduce("demo", tmp_path / "out", store=tmp_path / "r.db", run=fake_run, also_profiles=("portable",))
     assert seen == [("static-frame", None, "demo"), ("static-frame", None, "portable"), ("eatface", "w/o-EVE", "demo")]
     assert [o.label for o in report.outcomes][:2] == ["static-frame", "static-frame (portable judges)"]
     assert "judge profile **demo + portable**" in (tmp_path / "out" / "README.md").read_text()
+
+
+def test_the_tables_show_the_series_the_reproduction_ran_not_the_rest_of_the_store(tmp_path, monkeypatch):
+    """A `run` on the validation split, or of other weights, stored under the same label does not take
+    the place of what the reproduction scored (the newest series of a label used to win)."""
+    from types import SimpleNamespace
+
+    from report_fill import add_series
+
+    from eatbench.report import reproduce as rp
+    from eatbench.store import ResultsStore
+
+    monkeypatch.setattr(rp, "plan", lambda methods: [("static-frame", None)])
+    for drawn_from_a_model in ("_stills", "_intensity", "_figures"):
+        monkeypatch.setattr(rp, drawn_from_a_model, lambda *a, **k: None)
+    store = ResultsStore(tmp_path / "r.db")
+
+    def fake_run(cfg):
+        series = add_series(store, "static-frame", {"psnr": 22.0}, kind="reference", videos=("test1",))
+        add_series(store, "static-frame", {"psnr": 99.0}, kind="reference", videos=("val1",))  # newer, not ours
+        add_series(store, "makeittalk", {"psnr": 25.0}, videos=("m1",))  # not run by this reproduction
+        return SimpleNamespace(n_clips=1, failed=[], generated=0, computed=1, seconds=0.1, series=series)
+
+    rp.reproduce("demo", tmp_path / "out", store=tmp_path / "r.db", run=fake_run)
+    table1 = (tmp_path / "out" / "table1.md").read_text()
+    row = next(ln for ln in table1.splitlines() if ln.startswith("| static-frame |"))
+    assert "22.0000" in row and "99.0000" not in table1 and "| MakeItTalk |" not in table1

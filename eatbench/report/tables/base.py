@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -38,12 +39,14 @@ class TableRequest:
         datasets: the datasets to show (Table I: one block each; tables of one dataset take exactly one).
         published: print the paper's numbers beside the measured ones.
         compare_to: the paper's dataset for Table I's published rows (default: each block's own).
+        only: the series ids to show (None: the latest series of every label in the store).
     """
 
     store: ResultsStore | None
     datasets: tuple[str, ...]
     published: bool = True
     compare_to: str | None = None
+    only: frozenset[str] | None = None
 
     @property
     def dataset(self) -> str:
@@ -52,7 +55,7 @@ class TableRequest:
 
     def series(self, dataset: str) -> list[SeriesResult]:
         """The latest series of each label on ``dataset`` (:func:`~eatbench.report.tables.gather.collect`)."""
-        return [] if self.store is None else collect(self.store, dataset)
+        return [] if self.store is None else collect(self.store, dataset, self.only)
 
     def ratings(self, questions: tuple[str, ...]) -> list[dict[str, Any]]:
         """The imported user-study ratings of ``questions``."""
@@ -125,9 +128,11 @@ def build_table(
     datasets: list[str],
     published: bool = True,
     compare_to: str | None = None,
+    only: Collection[str] | None = None,
 ) -> Table:
-    """Table ``number`` for ``datasets`` from ``store``."""
-    return get_table(number).build(TableRequest(store, tuple(datasets), published, compare_to))
+    """Table ``number`` for ``datasets`` from ``store`` (with ``only``, from those series ids only)."""
+    request = TableRequest(store, tuple(datasets), published, compare_to, None if only is None else frozenset(only))
+    return get_table(number).build(request)
 
 
 def arrow(higher_is_better: bool) -> str:

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,8 +86,9 @@ def _measured(store: ResultsStore, s: SeriesRecord) -> dict[str, Measured]:
     return metrics
 
 
-def collect(store: ResultsStore, dataset: str) -> list[SeriesResult]:
-    """The most recent series of each label on ``dataset`` that has results, oldest label first.
+def collect(store: ResultsStore, dataset: str, only: Collection[str] | None = None) -> list[SeriesResult]:
+    """The most recent series of each label on ``dataset`` that has results, oldest label first; with
+    ``only``, among those series ids only (a reproduction reports the series it ran, not the whole store).
 
     A label scored both with the portable judges (``--profile portable``) and with another profile keeps
     the other profile's latest series and takes from its latest portable series what that one measured
@@ -97,6 +99,8 @@ def collect(store: ResultsStore, dataset: str) -> list[SeriesResult]:
     """
     by_label: dict[str, list[SeriesRecord]] = {}
     for s in store.list_series(dataset):  # ordered by update time
+        if only is not None and s.series not in only:
+            continue
         if store.get_pooled(s.series) or store.get_unavailable(s.series):
             by_label.setdefault(s.label, []).append(s)
     latest: dict[str, SeriesRecord] = {}
