@@ -76,3 +76,46 @@ def machine_info() -> dict[str, Any]:
             )
         },
     }
+
+
+class NetworkClock:
+    """Seconds spent inside ONNX Runtime's ``InferenceSession.run``, summed per label, while in a ``with`` block.
+
+    Every judge network of the Table-I metrics runs there (ours through ``OrtFunction`` and the ArcFace
+    embedder, insightface's ``ArcFaceONNX`` too), so a step's total is the time its network alone took:
+    the floor no work around the network can go below. The caller names the step being timed
+    (``clock.label = "fid"``); calls while ``label`` is None are not counted.
+
+    Example:
+        >>> with NetworkClock() as nc:
+        ...     nc.label = "lpips"
+        >>> nc.seconds
+        {}
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, np.ndarray] = {}
+        self.label: str | None = None
+
+    def __enter__(self) -> NetworkClock:
+        from onnxruntime import InferenceSession
+
+        self._cls, self._own = InferenceSession, InferenceSession.__dict__.get("run")
+        run = InferenceSession.run
+
+        def timed_run(session: Any, *args: Any, **kwargs: Any) -> Any:
+            t0 = clock()
+            try:
+                return run(session, *args, **kwargs)
+            finally:
+                if self.label is not None:
+                    self.seconds[self.label] = self.seconds.get(self.label, np.zeros(2)) + (clock() - t0)
+
+        InferenceSession.run = timed_run
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._own is None:  # ``run`` is inherited (onnxruntime's Session): drop ours, the base's shows again
+            del self._cls.run
+        else:
+            self._cls.run = self._own
