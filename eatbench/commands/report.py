@@ -19,6 +19,11 @@ def html(
     preview_size: int = typer.Option(128, "--preview-size", help="Preview videos' width and height in pixels."),
     budget_mb: float = typer.Option(12.0, "--budget-mb", help="Refuse a report larger than this (MB)."),
     published: bool = typer.Option(True, "--published/--no-published", help="The paper's rows beside the tables."),
+    only_reproduced: bool = typer.Option(
+        False,
+        "--only-reproduced",
+        help="Only the series the --figures reproduction scored, as its table files (default: the store's newest).",
+    ),
     screenshots: bool = typer.Option(
         False, "--screenshots/--no-screenshots", help="Also write screens/*.png with headless Chromium."
     ),
@@ -36,6 +41,7 @@ def html(
         budget_mb=budget_mb,
         published=published,
         command="eatbench " + " ".join(sys.argv[1:]),
+        only_reproduced=only_reproduced,
     )
     report = build_report(cfg)
     typer.echo(

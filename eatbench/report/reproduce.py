@@ -56,6 +56,7 @@ class Outcome:
     generated: int = 0
     computed: int = 0
     seconds: float = 0.0
+    series: str = ""  # the series id it scored (reproduce.json: `report html --only-reproduced` shows these)
 
 
 @dataclass
@@ -134,7 +135,9 @@ def reproduce(
         except EatbenchError as err:
             report.outcomes.append(Outcome(label, False, str(err)))
             continue
-        report.outcomes.append(Outcome(label, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds))
+        report.outcomes.append(
+            Outcome(label, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds, s.series)
+        )
         ran.append(s.series)
         for other in also_profiles if variant is None else ():  # the same videos (cached), other judges
             tagged = f"{label} ({other} judges)"
@@ -144,7 +147,7 @@ def reproduce(
                 report.outcomes.append(Outcome(tagged, False, str(err)))
                 continue
             report.outcomes.append(
-                Outcome(tagged, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds)
+                Outcome(tagged, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds, s.series)
             )
             ran.append(s.series)
     if not any(o.ran for o in report.outcomes):

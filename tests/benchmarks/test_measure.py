@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from measure import NetworkClock  # noqa: E402
+from measure import NetworkClock
 
 
 def test_runs_are_counted_per_label_and_the_session_class_is_restored():

@@ -60,8 +60,11 @@ def test_the_tables_show_the_series_the_reproduction_ran_not_the_rest_of_the_sto
         monkeypatch.setattr(rp, drawn_from_a_model, lambda *a, **k: None)
     store = ResultsStore(tmp_path / "r.db")
 
+    series_ids = []
+
     def fake_run(cfg):
         series = add_series(store, "static-frame", {"psnr": 22.0}, kind="reference", videos=("test1",))
+        series_ids.append(series)
         add_series(store, "static-frame", {"psnr": 99.0}, kind="reference", videos=("val1",))  # newer, not ours
         add_series(store, "makeittalk", {"psnr": 25.0}, videos=("m1",))  # not run by this reproduction
         return SimpleNamespace(n_clips=1, failed=[], generated=0, computed=1, seconds=0.1, series=series)
@@ -70,3 +73,7 @@ def test_the_tables_show_the_series_the_reproduction_ran_not_the_rest_of_the_sto
     table1 = (tmp_path / "out" / "table1.md").read_text()
     row = next(ln for ln in table1.splitlines() if ln.startswith("| static-frame |"))
     assert "22.0000" in row and "99.0000" not in table1 and "| MakeItTalk |" not in table1
+    # reproduce.json names the series it scored, for `eatbench report html --only-reproduced`
+    from eatbench.report.html.build import reproduced_series
+
+    assert reproduced_series(tmp_path / "out") == set(series_ids)

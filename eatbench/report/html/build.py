@@ -20,6 +20,7 @@ was. ``out`` must be absent, empty or an earlier report (it holds :data:`MARKER`
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -63,6 +64,9 @@ class HtmlReportConfig:
         budget_mb: the largest report allowed; a bigger one is refused and nothing is replaced.
         published: print the paper's rows beside the measured ones.
         command: the command line, shown on the index page.
+        only_reproduced: show only the series the reproduction in ``figures`` scored (its ``reproduce.json``),
+            so the report's tables and grids are the ones its table files show; otherwise the store's newest
+            series of each label (a later `run --split val`, other weights or judges would show).
     """
 
     out: Path
@@ -73,6 +77,7 @@ class HtmlReportConfig:
     budget_mb: float = BUDGET_MB
     published: bool = True
     command: str = ""
+    only_reproduced: bool = False
 
     def __post_init__(self) -> None:
         self.out = Path(self.out)
@@ -82,6 +87,8 @@ class HtmlReportConfig:
             raise InputError(f"--budget-mb {self.budget_mb:g}: must be positive")
         if self.figures is not None and not Path(self.figures).is_dir():
             raise InputError(f"--figures {self.figures}: no such folder (pass the folder `eatbench reproduce` wrote)")
+        if self.only_reproduced and self.figures is None:
+            raise InputError("--only-reproduced needs --figures DIR, the folder `eatbench reproduce` wrote")
         if self.out.exists() and not self.out.is_dir():
             raise InputError(f"--out {self.out}: exists and is not a folder")
         if self.out.is_dir() and any(self.out.iterdir()) and not (self.out / MARKER).is_file():
@@ -132,7 +139,8 @@ def build_report(cfg: HtmlReportConfig) -> HtmlReport:
     unknown = [d for d in datasets if d not in stored]
     if unknown:
         raise InputError(f"--dataset {', '.join(unknown)}: no results stored (stored: {', '.join(stored)})")
-    views = [read_dataset(store, d) for d in datasets]
+    only = reproduced_series(Path(cfg.figures)) if cfg.only_reproduced and cfg.figures is not None else None
+    views = [read_dataset(store, d, only) for d in datasets]
 
     # 2. Render into a temporary folder beside the target.
     cfg.out.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +165,7 @@ def build_report(cfg: HtmlReportConfig) -> HtmlReport:
             report.pages.append(_dataset_page(env, view, tmp, media_files, common))
             report.pages += _clip_pages(env, view, tmp, media_files, common)
         figures = figure_cards(store, tmp, cfg.figures)
-        report.pages.append(index_page(env, store, views, datasets, figures, tmp, cfg, common))
+        report.pages.append(index_page(env, store, views, datasets, figures, tmp, cfg, common, only))
         report.videos = len(media_files)
 
         # 3. The size budget, then the swap.
@@ -174,6 +182,26 @@ def build_report(cfg: HtmlReportConfig) -> HtmlReport:
     report.pages = [cfg.out / p.relative_to(tmp) for p in report.pages]
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def reproduced_series(folder: Path) -> frozenset[str]:
+    """The series ids the reproduction in ``folder`` scored (``reproduce.json``, ``outcomes[].series``).
+
+    Raises:
+        InputError: no readable reproduce.json, or one written before it recorded the series.
+    """
+    path = folder / "reproduce.json"
+    try:
+        outcomes = json.loads(path.read_text())["outcomes"]
+        ids = frozenset(o["series"] for o in outcomes if o.get("ran") and o.get("series"))
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise InputError(f"--only-reproduced: cannot read the series from {path} ({err})") from err
+    if not ids:
+        raise InputError(
+            f"--only-reproduced: {path} names no scored series (written by an older eatbench, or nothing ran); "
+            "run `eatbench reproduce` again"
+        )
+    return ids
 
 
 def _swap(tmp: Path, out: Path) -> None:

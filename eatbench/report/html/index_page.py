@@ -60,18 +60,19 @@ def figure_cards(store, tmp: Path, folder: Path | None) -> list[dict[str, str]]:
     return out
 
 
-def index_page(env, store, views, datasets, figures, tmp: Path, cfg: HtmlReportConfig, common: dict) -> Path:
+def index_page(env, store, views, datasets, figures, tmp: Path, cfg: HtmlReportConfig, common: dict, only=None) -> Path:
+    """``index.html``: with ``only`` (series ids), the tables are built from those series alone."""
     from eatbench.report.html.tables_html import table_html
     from eatbench.report.tables import build_table
 
     # The tables as `eatbench table` prints them; a dataset the paper lacks compares with MEAD, as reproduce does.
     compare_to = None if all(d in ("mead", "crema-d") for d in datasets) else "mead"
-    tables = [table_html(build_table(1, store, datasets, cfg.published, compare_to))]
+    tables = [table_html(build_table(1, store, datasets, cfg.published, compare_to, only=only))]
     for d in datasets:
-        tables.append(table_html(build_table(2, store, [d], cfg.published)))
-    tables.append(table_html(build_table(3, store, datasets, cfg.published)))
+        tables.append(table_html(build_table(2, store, [d], cfg.published, only=only)))
+    tables.append(table_html(build_table(3, store, datasets, cfg.published, only=only)))
     for d in datasets:
-        tables.append(table_html(build_table(4, store, [d], cfg.published)))
+        tables.append(table_html(build_table(4, store, [d], cfg.published, only=only)))
     labels = {s.key: f"{s.label} on {s.dataset}" for v in views for s in v.series}
     runs = [
         {

@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,15 +132,20 @@ def _clip_fields(clip_id: str, emotion: str | None) -> tuple[str, str]:
     return actor, label
 
 
-def read_dataset(store: ResultsStore, dataset: str) -> DatasetView:
+def read_dataset(store: ResultsStore, dataset: str, only: Collection[str] | None = None) -> DatasetView:
     """Read every shown series of ``dataset`` with its videos and per-clip metric values.
 
+    Args:
+        only: series ids to consider (those a reproduction scored); None: every series in the store.
+
     Raises:
-        EatbenchError: the store holds no results for ``dataset``.
+        EatbenchError: the store holds no results for ``dataset`` (among ``only``).
     """
     # 1. The series: the latest of each label that has results (the tables' rule).
     latest: dict[str, SeriesRecord] = {}
     for s in store.list_series(dataset):  # ordered by update time
+        if only is not None and s.series not in only:
+            continue
         if store.get_pooled(s.series) or store.get_unavailable(s.series):
             latest[s.label] = s
     if not latest:

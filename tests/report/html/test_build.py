@@ -154,3 +154,44 @@ def test_a_reason_names_no_machine_path(html_store: Path, tmp_path: Path, monkey
     assert cell.metric_errors["lpips"] == (
         "n/a: alexnet-owt-7be5be79.pth not found in $EATBENCH_HOME/weights, $EATBENCH_HOME/weights"
     )
+
+
+@pytest.mark.slow
+def test_only_reproduced_shows_the_reproductions_series_not_a_newer_run(html_store: Path, mead, tmp_path: Path):
+    """`make demo`'s report: the series its reproduction scored, not whatever ran later under the same label."""
+    import json
+    import shutil
+
+    from eatbench.run import RunConfig, Runner
+
+    root, clips = mead
+    db = tmp_path / "results.db"
+    shutil.copyfile(html_store, db)
+    reproduced = {s.label: s.series for s in ResultsStore(db, readonly=True).list_series("mead")}
+    # a later run of one label on one clip (another series) that the reproduction never scored
+    Runner(
+        RunConfig(method="static-frame", dataset="mead", root=root, split=None, limit=1, metrics=("psnr",), store=db)
+    ).run()
+    folder = tmp_path / "reproduction"
+    folder.mkdir()
+    outcomes = [{"label": k, "ran": True, "series": v} for k, v in reproduced.items()]
+    (folder / "reproduce.json").write_text(json.dumps({"outcomes": [*outcomes, {"label": "x", "ran": False}]}))
+
+    def cells(only: bool) -> int:
+        out = tmp_path / f"html-{only}"
+        build_report(HtmlReportConfig(out=out, store=db, figures=folder, only_reproduced=only))
+        return (out / "datasets" / "mead.html").read_text().count("data-m-psnr")
+
+    newest = read_dataset(ResultsStore(db, readonly=True), "mead")
+    assert next(s.key for s in newest.series if s.label == "static-frame") not in reproduced.values()
+    view = read_dataset(ResultsStore(db, readonly=True), "mead", only=set(reproduced.values()))
+    assert {s.key for s in view.series} == set(reproduced.values())
+    n = len(clips)
+    assert cells(only=True) == len(reproduced) * n  # every reproduced series on every clip
+    assert cells(only=False) == (len(reproduced) - 1) * n + 1  # the newer one-clip series replaced one label
+
+    (folder / "reproduce.json").write_text(json.dumps({"outcomes": [{"label": "x", "ran": True}]}))  # pre-series
+    with pytest.raises(InputError, match="names no scored series"):
+        build_report(HtmlReportConfig(out=tmp_path / "h2", store=db, figures=folder, only_reproduced=True))
+    with pytest.raises(InputError, match="needs --figures"):
+        HtmlReportConfig(out=tmp_path / "h3", store=db, only_reproduced=True)
