@@ -24,6 +24,10 @@ ArcFace) are also counted per metric (:class:`measure.NetworkClock`). The refere
 network time (``ceiling_cpu``) is the largest speed-up that removing *all* other work could give while the
 same network runs on every frame, the bound on what a CPU can reach with identical numbers.
 
+The ground-truth activation cache (:mod:`eatbench.judges.activation_cache`) is off: one method is scored,
+and every network runs on every frame as in the reference (``bench_fid_gt_cache.py`` measures the cache
+over several methods).
+
 FID's Fréchet distance (a 2048-d matrix square root, the same SciPy call on both sides) is timed apart,
 and the overall speed-up is given with and without it. The goals of issue 17 are checked on CPU time
 (``goal``: every metric ≥ 3x its reference, the suite ≥ 10x) and FID's memory (``memory``: the process's
@@ -42,7 +46,6 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,15 +54,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import NetworkClock, clock, machine_info, peak_mib, reset_peak
-from reference_entries import (
-    install_random_judges,
-    ref_cpbd,
-    ref_csim,
-    ref_fid,
-    ref_lpips,
-    ref_lse,
-    ref_psnr_ssim,
-)
+from reference_entries import install_random_judges, run_reference
 
 TABLE_I = ("psnr", "ssim", "cpbd", "lpips", "fid", "lse-d", "lse-c", "csim")
 
@@ -178,47 +173,6 @@ def run_ours(items: list[Item]) -> dict[str, Any]:
     }
 
 
-# -------------------------------------------------------------------------------------------- reference
-def run_reference(items: list[Item]) -> dict[str, Any]:
-    """Each reference package over all clips, one after another; dataset values as their users compute them."""
-    seconds: dict[str, np.ndarray] = {}  # [wall, cpu]
-    values: dict[str, float] = {}
-    per_clip: dict[str, dict[str, float]] = {}
-
-    memory: dict[str, float] = {}
-
-    def timed(name: str, fn: Callable[[list[Item]], dict[str, Any]]) -> dict[str, Any]:
-        start = reset_peak()
-        t0 = clock()
-        out = fn(items)
-        seconds[name] = clock() - t0
-        if name == "fid":  # pytorch-fid's data loader workers are other processes: counted apart by the OS
-            memory["fid_peak_mib"], memory["fid_rise_mib"] = peak_mib(), peak_mib() - start
-        return out
-
-    def frame_pooled(name: str, frames: dict[str, list[float]]) -> None:
-        per_clip[name] = {k: float(np.mean(v)) for k, v in frames.items()}
-        values[name] = float(np.mean(np.concatenate([np.asarray(v, np.float64) for v in frames.values()])))
-
-    out = timed("psnr+ssim", ref_psnr_ssim)
-    frame_pooled("psnr", out["psnr"])
-    frame_pooled("ssim", out["ssim"])
-    frame_pooled("cpbd", timed("cpbd", ref_cpbd)["frames"])
-    frame_pooled("lpips", timed("lpips", ref_lpips)["frames"])
-    fid = timed("fid", ref_fid)
-    seconds["fid"] -= fid["distance_s"]
-    seconds["fid-distance"] = fid["distance_s"]
-    values["fid"] = fid["value"]
-    lse = timed("lse-d+lse-c", ref_lse)["videos"]
-    per_clip["lse-d"] = {k: d for k, (d, _) in lse.items()}
-    per_clip["lse-c"] = {k: c for k, (_, c) in lse.items()}
-    values["lse-d"] = float(np.mean(list(per_clip["lse-d"].values())))
-    values["lse-c"] = float(np.mean(list(per_clip["lse-c"].values())))
-    per_clip["csim"] = timed("csim", ref_csim)["videos"]
-    values["csim"] = float(np.mean(list(per_clip["csim"].values())))
-    return {"values": values, "per_clip": per_clip, "seconds": seconds, "memory": memory}
-
-
 # -------------------------------------------------------------------------------------------- comparison
 def rel_diff(a: float, b: float) -> float:
     return abs(a - b) / max(abs(b), 1e-300)
@@ -299,6 +253,8 @@ def main() -> None:
     if args.limit < 1:
         raise SystemExit(f"--limit {args.limit}: must be at least 1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # Every activation computed afresh, as the reference computes it (bench_fid_gt_cache.py measures the cache).
+    os.environ["EATBENCH_ACTIVATION_CACHE"] = "0"
 
     with tempfile.TemporaryDirectory(prefix="eatbench-bench-") as tmp:
         install_random_judges(Path(tmp, "judges"))

@@ -112,6 +112,8 @@ def main() -> None:
     if args.limit < 1:
         raise SystemExit(f"--limit {args.limit}: must be at least 1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # Every activation computed afresh, as the reference computes it (bench_fid_gt_cache.py measures the cache).
+    os.environ["EATBENCH_ACTIVATION_CACHE"] = "0"
     with tempfile.TemporaryDirectory(prefix="eatbench-profile-") as tmp:
         install_random_judges(Path(tmp, "judges"))
         workdir = Path(tmp, "clips")

@@ -71,6 +71,25 @@ def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+_HASH_MEMO: dict[tuple[str, int, int], str] = {}
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file (or of the files under a folder), memoised by path, size and mtime."""
+    path = Path(path)
+    if path.is_dir():
+        h = hashlib.sha256()
+        for p in sorted(q for q in path.rglob("*") if q.is_file()):
+            h.update(str(p.relative_to(path)).encode())
+            h.update(file_hash(p).encode())
+        return h.hexdigest()
+    st = path.stat()
+    memo = (str(path), st.st_size, st.st_mtime_ns)
+    if memo not in _HASH_MEMO:
+        _HASH_MEMO[memo] = sha256_file(path)
+    return _HASH_MEMO[memo]
+
+
 def ensure_folder(path: str | os.PathLike, what: str = "folder") -> Path:
     """Create ``path`` (and its parents) if needed and check that a file can be created in it.
 

@@ -62,16 +62,27 @@ class FID(Metric):
     pooled: ClassVar[bool] = True
 
     def clip_state(self, sample: Sample) -> dict[str, Any]:
+        from eatbench.judges.activation_cache import cached_activations
         from eatbench.judges.inception import BATCH, inception_activations, inception_for
+        from eatbench.judges.weights import resolve_weights
 
         if sample.gt is None:
             raise InputError(f"{sample.clip_id or 'clip'}: FID needs the ground-truth video")
         net = inception_for(self.profile)
+        batch = self.settings.get("batch_size", BATCH)
+
+        def activations(frames: np.ndarray) -> np.ndarray:
+            return inception_activations(net, frames, batch).numpy().astype(np.float32)
+
+        # The ground truth is the same for every method: its activations are computed once (same bits).
+        weights = [resolve_weights("fid-inception", self.profile)]  # type: ignore[arg-type]
+        gt = cached_activations(
+            "fid-inception", weights, sample.gt, {"batch_size": batch}, lambda: activations(sample.gt)
+        )
         state: dict[str, Any] = {}
-        for side, frames in (("gen", sample.gen), ("gt", sample.gt)):
-            act = inception_activations(net, frames, self.settings.get("batch_size", BATCH)).numpy()
+        for side, act in (("gen", activations(sample.gen)), ("gt", gt)):
             state[f"n_{side}"] = len(act)
-            state[f"act_{side}"] = encode_array(act.astype(np.float32))
+            state[f"act_{side}"] = encode_array(act)
         return state
 
     @staticmethod

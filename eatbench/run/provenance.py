@@ -23,26 +23,9 @@ from typing import Any
 from eatbench.clip import Clip
 from eatbench.methods.base import Method
 from eatbench.metrics.base import Metric
-from eatbench.paths import sha256_file
+from eatbench.paths import file_hash
 from eatbench.run.config import RunConfig, series_label
 from eatbench.store import SeriesClip, SeriesRecord, VideoRecord, canonical_json
-
-_HASH_MEMO: dict[tuple[str, int, int], str] = {}
-
-
-def file_hash(path: Path) -> str:
-    """sha256 of a file (or of the files under a folder), memoised by path, size and mtime."""
-    if path.is_dir():
-        h = hashlib.sha256()
-        for p in sorted(q for q in path.rglob("*") if q.is_file()):
-            h.update(str(p.relative_to(path)).encode())
-            h.update(file_hash(p).encode())
-        return h.hexdigest()
-    st = path.stat()
-    memo = (str(path), st.st_size, st.st_mtime_ns)
-    if memo not in _HASH_MEMO:
-        _HASH_MEMO[memo] = sha256_file(path)
-    return _HASH_MEMO[memo]
 
 
 def intact(row: VideoRecord) -> bool:

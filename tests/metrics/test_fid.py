@@ -138,3 +138,34 @@ def test_missing_inception_names_the_hub_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(torch.hub, "_hub_dir", None)
     with pytest.raises(MissingWeightsError, match=r"pt_inception-2015-12-05-6726825d\.pth .*t/hub/checkpoints"):
         FID().clip_state(Sample(gen=_frames(0, 2), gt=_frames(1, 2)))
+
+
+def test_ground_truth_activations_are_computed_once_with_the_same_bits(torch_home, tmp_path, monkeypatch):
+    """A second method on the same clip runs the Inception on its own frames only; the state is the one a
+    fresh computation gives, bit for bit (cache off), and a damaged cache file is recomputed, not an error."""
+    from eatbench.judges import inception
+
+    monkeypatch.setenv("EATBENCH_HOME", str(tmp_path / "home"))
+    calls: list[int] = []
+    real = inception.inception_activations
+
+    def counting(net, frames, batch_size=inception.BATCH):
+        calls.append(len(frames))
+        return real(net, frames, batch_size)
+
+    monkeypatch.setattr(inception, "inception_activations", counting)
+    gt, gen1, gen2 = _frames(2, 3), _frames(1, 3), _frames(3, 3)
+    metric = FID()
+    first = metric.clip_state(Sample(gen=gen1, gt=gt))
+    assert len(calls) == 2
+    second = metric.clip_state(Sample(gen=gen2, gt=gt))  # another method's video of the same clip
+    assert len(calls) == 3 and second["act_gt"] == first["act_gt"]
+    monkeypatch.setenv("EATBENCH_ACTIVATION_CACHE", "0")
+    assert metric.clip_state(Sample(gen=gen2, gt=gt)) == second and len(calls) == 5  # computed afresh: equal
+    monkeypatch.delenv("EATBENCH_ACTIVATION_CACHE")
+    metric.clip_state(Sample(gen=gen1, gt=_frames(4, 3)))  # another ground truth: computed
+    assert len(calls) == 7
+    for f in (tmp_path / "home").rglob("*.npy"):
+        f.write_bytes(b"not an array")
+    assert metric.clip_state(Sample(gen=gen1, gt=gt)) == first and len(calls) == 9
+    assert metric.clip_state(Sample(gen=gen1, gt=gt)) == first and len(calls) == 10  # rewritten whole
