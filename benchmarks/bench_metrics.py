@@ -21,7 +21,8 @@ Then, in one run:
 
 On our side the seconds spent inside ONNX Runtime (every judge network: FID-Inception, AlexNet, SyncNet,
 ArcFace) are also counted per metric (:class:`measure.NetworkClock`). The reference's CPU time over that
-network time (``ceiling_cpu``) is the largest speed-up that removing *all* other work could give while the
+network time (``ceiling_cpu``; for FID's goal and the suite, plus our Fréchet distance, the same SciPy call
+as the reference's) is the largest speed-up that removing *all* other work could give while the
 same network runs on every frame, the bound on what a CPU can reach with identical numbers.
 
 The ground-truth activation cache (:mod:`eatbench.judges.activation_cache`) is off: one method is scored,
@@ -215,8 +216,8 @@ def goals(
         ref = sum(r["reference_cpu_s"] for r in steps)
         per_metric[name] = {"speedup_cpu": ref / ours, "met": ref / ours >= GOAL_PER_METRIC}
         if "ceiling_cpu" in by_step[name]:  # the reference's CPU time over our judge network's alone
-            ceiling = ref / by_step[name]["ours_network_cpu_s"]
-            per_metric[name] |= {"ceiling_cpu": ceiling, "reachable": ceiling >= GOAL_PER_METRIC}
+            floor = by_step[name]["ours_network_cpu_s"] + sum(r["ours_cpu_s"] for r in steps[1:])  # + FID's distance
+            per_metric[name] |= {"ceiling_cpu": ref / floor, "reachable": ref / floor >= GOAL_PER_METRIC}
     return {
         "per_metric_cpu_at_least": GOAL_PER_METRIC,
         "per_metric_cpu": per_metric,
@@ -307,7 +308,8 @@ def main() -> None:
         "frames": frames,
         **pair(t_ours, t_ref),
         "ours_network_cpu_s": network_cpu,
-        "ceiling_cpu": float(t_ref[1] / network_cpu),
+        # the networks and FID's distance (the same SciPy call on both sides): what no change around them removes
+        "ceiling_cpu": float(t_ref[1] / (network_cpu + fd_ours[1])),
         "ours_fps_wall": frames / t_ours[0],
         "reference_fps_wall": frames / t_ref[0],
         "without_fid_distance": pair(t_ours - fd_ours, t_ref - fd_ref),

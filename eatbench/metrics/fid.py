@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -75,10 +76,12 @@ class FID(Metric):
             return inception_activations(net, frames, batch).numpy().astype(np.float32)
 
         # The ground truth is the same for every method: its activations are computed once (same bits).
-        weights = [resolve_weights("fid-inception", self.profile)]  # type: ignore[arg-type]
-        gt = cached_activations(
-            "fid-inception", weights, sample.gt, {"batch_size": batch}, lambda: activations(sample.gt)
-        )
+        from eatbench.judges import inception, onnx_runtime
+
+        weights = resolve_weights("fid-inception", self.profile)  # type: ignore[arg-type]
+        files = [weights, Path(inception.__file__), Path(onnx_runtime.__file__)]  # weights and the judge's code
+        settings = {"batch_size": batch, "protocol": self.protocol}
+        gt = cached_activations("fid-inception", files, sample.gt, settings, lambda: activations(sample.gt))
         state: dict[str, Any] = {}
         for side, act in (("gen", activations(sample.gen)), ("gt", gt)):
             state[f"n_{side}"] = len(act)

@@ -53,3 +53,22 @@ def test_a_failed_computation_leaves_nothing_in_the_cache(tmp_path, monkeypatch)
     with pytest.raises(RuntimeError, match="crashed"):
         cached_activations("j", [], _frames(2), {}, fails)
     assert not list((tmp_path / "home").rglob("*.npy"))
+
+
+def test_any_unreadable_file_or_home_still_gives_the_computed_array(tmp_path, monkeypatch):
+    monkeypatch.setenv("EATBENCH_HOME", str(tmp_path / "home"))
+    frames = _frames(3, 2)
+    good = np.ones((2, 4), np.float32)
+    cached_activations("j", [], frames, {}, lambda: good)
+    (path,) = (tmp_path / "home").rglob("*.npy")
+    np.savez(path.with_suffix(""), a=good)  # a zip where an .npy should be (np.load gives an NpzFile)
+    path.with_suffix(".npz").replace(path)
+    np.testing.assert_array_equal(cached_activations("j", [], frames, {}, lambda: good), good)
+    np.save(path, good.astype(np.float64))  # the right rows, the wrong dtype
+    assert cached_activations("j", [], frames, {}, lambda: good).dtype == np.float32
+    path.write_bytes(path.read_bytes()[:20])  # truncated
+    np.testing.assert_array_equal(cached_activations("j", [], frames, {}, lambda: good), good)
+    home_file = tmp_path / "a-file"
+    home_file.write_text("not a folder")
+    monkeypatch.setenv("EATBENCH_HOME", str(home_file))  # no usable home: no cache, still the value
+    assert cached_activations("j", [], frames, {}, lambda: good) is good

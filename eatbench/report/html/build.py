@@ -140,6 +140,20 @@ def build_report(cfg: HtmlReportConfig) -> HtmlReport:
     if unknown:
         raise InputError(f"--dataset {', '.join(unknown)}: no results stored (stored: {', '.join(stored)})")
     only = reproduced_series(Path(cfg.figures)) if cfg.only_reproduced and cfg.figures is not None else None
+    if only is not None:  # the datasets the reproduction scored (default), or a clear line for one it did not
+        scored = [d for d in stored if any(s.series in only for s in store.list_series(d))]
+        if not scored:
+            raise InputError(
+                f"--only-reproduced: none of the series in {Path(cfg.figures or '.') / 'reproduce.json'} is in "
+                f"the results store {store.path} (a reproduction written with another store?)"
+            )
+        outside = [d for d in datasets if d not in scored]
+        if cfg.datasets is not None and outside:
+            raise InputError(
+                f"--dataset {', '.join(outside)}: the reproduction in {cfg.figures} scored none of its series "
+                f"(it scored: {', '.join(scored)})"
+            )
+        datasets = [d for d in datasets if d in scored]
     views = [read_dataset(store, d, only) for d in datasets]
 
     # 2. Render into a temporary folder beside the target.
@@ -164,7 +178,7 @@ def build_report(cfg: HtmlReportConfig) -> HtmlReport:
             _previews(view, tmp, cfg.preview_size, media_files)
             report.pages.append(_dataset_page(env, view, tmp, media_files, common))
             report.pages += _clip_pages(env, view, tmp, media_files, common)
-        figures = figure_cards(store, tmp, cfg.figures)
+        figures = figure_cards(store, tmp, cfg.figures, ratings=only is None)
         report.pages.append(index_page(env, store, views, datasets, figures, tmp, cfg, common, only))
         report.videos = len(media_files)
 
@@ -194,7 +208,7 @@ def reproduced_series(folder: Path) -> frozenset[str]:
     try:
         outcomes = json.loads(path.read_text())["outcomes"]
         ids = frozenset(o["series"] for o in outcomes if o.get("ran") and o.get("series"))
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise InputError(f"--only-reproduced: cannot read the series from {path} ({err})") from err
     if not ids:
         raise InputError(

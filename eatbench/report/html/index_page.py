@@ -26,8 +26,9 @@ FIGURE_FILES = (
 )
 
 
-def figure_cards(store, tmp: Path, folder: Path | None) -> list[dict[str, str]]:
-    """Figures: Fig. 6 drawn from the store's ratings; the others copied from a reproduction folder."""
+def figure_cards(store, tmp: Path, folder: Path | None, ratings: bool = True) -> list[dict[str, str]]:
+    """Figures: Fig. 6 drawn from the store's ratings (``ratings``; else copied as the others are); the others
+    copied from a reproduction folder."""
     from eatbench.report import figures
 
     out: list[dict[str, str]] = []
@@ -38,7 +39,7 @@ def figure_cards(store, tmp: Path, folder: Path | None) -> list[dict[str, str]]:
         missing, numbers = record.get("missing_figures", {}), record.get("figure_numbers", {})
     (tmp / "figures").mkdir()
     for name, file in FIGURE_FILES:
-        if name == "Fig. 6":
+        if name == "Fig. 6" and ratings:
             try:
                 r = figures.fig6_user_study(store.list_ratings(), tmp / "figures" / "fig6_user_study")
                 (tmp / "figures" / "fig6_user_study.pdf").unlink(missing_ok=True)

@@ -190,6 +190,9 @@ def test_only_reproduced_shows_the_reproductions_series_not_a_newer_run(html_sto
     assert cells(only=True) == len(reproduced) * n  # every reproduced series on every clip
     assert cells(only=False) == (len(reproduced) - 1) * n + 1  # the newer one-clip series replaced one label
 
+    (folder / "reproduce.json").write_text(json.dumps({"outcomes": [{"label": "x", "ran": True, "series": "f" * 24}]}))
+    with pytest.raises(InputError, match="none of the series"):  # a reproduction made with another store
+        build_report(HtmlReportConfig(out=tmp_path / "h1", store=db, figures=folder, only_reproduced=True))
     (folder / "reproduce.json").write_text(json.dumps({"outcomes": [{"label": "x", "ran": True}]}))  # pre-series
     with pytest.raises(InputError, match="names no scored series"):
         build_report(HtmlReportConfig(out=tmp_path / "h2", store=db, figures=folder, only_reproduced=True))
