@@ -109,7 +109,6 @@ def reproduce(
 
     # 1. Every method and variant that can run here, through the cache.
     series = plan(methods)
-    ran: list[str] = []  # the series ids this reproduction scored: its tables show these, not the whole store
     for name, variant in series:
         label = series_label(name, variant)
         try:
@@ -138,7 +137,6 @@ def reproduce(
         report.outcomes.append(
             Outcome(label, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds, s.series)
         )
-        ran.append(s.series)
         for other in also_profiles if variant is None else ():  # the same videos (cached), other judges
             tagged = f"{label} ({other} judges)"
             try:
@@ -149,7 +147,6 @@ def reproduce(
             report.outcomes.append(
                 Outcome(tagged, True, "", s.n_clips, len(s.failed), s.generated, s.computed, s.seconds, s.series)
             )
-            ran.append(s.series)
     if not any(o.ran for o in report.outcomes):
         raise EatbenchError(
             "reproduce: no method could run here: " + "; ".join(f"{o.label}: {o.reason}" for o in report.outcomes)
@@ -161,6 +158,7 @@ def reproduce(
     db = ResultsStore(store)
     out.mkdir(parents=True, exist_ok=True)
     compare_to = "mead" if dataset.lower() not in ("mead", "crema-d") else None
+    ran = [o.series for o in report.outcomes if o.ran]  # its tables show what it scored, not the whole store
     for number in table_numbers():
         table = build_table(number, db, [dataset.lower()], True, compare_to, only=ran)
         for ext, render in (("md", to_markdown), ("tex", to_latex)):

@@ -26,6 +26,7 @@ from typing import Any
 from eatbench.clip import EMOTIONS
 from eatbench.errors import EatbenchError
 from eatbench.report.portable import portable
+from eatbench.report.tables.gather import scored_series
 from eatbench.store import ResultsStore, SeriesRecord
 
 
@@ -142,12 +143,7 @@ def read_dataset(store: ResultsStore, dataset: str, only: Collection[str] | None
         EatbenchError: the store holds no results for ``dataset`` (among ``only``).
     """
     # 1. The series: the latest of each label that has results (the tables' rule).
-    latest: dict[str, SeriesRecord] = {}
-    for s in store.list_series(dataset):  # ordered by update time
-        if only is not None and s.series not in only:
-            continue
-        if store.get_pooled(s.series) or store.get_unavailable(s.series):
-            latest[s.label] = s
+    latest: dict[str, SeriesRecord] = {s.label: s for s in scored_series(store, dataset, only)}
     if not latest:
         raise EatbenchError(f"no results stored for dataset {dataset!r}; run `eatbench run --dataset {dataset} ...`")
     runs_by_series = _runs(store)

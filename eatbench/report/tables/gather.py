@@ -86,6 +86,16 @@ def _measured(store: ResultsStore, s: SeriesRecord) -> dict[str, Measured]:
     return metrics
 
 
+def scored_series(store: ResultsStore, dataset: str, only: Collection[str] | None = None) -> list[SeriesRecord]:
+    """The series of ``dataset`` that have results (a pooled value or an n/a reason), oldest update first;
+    with ``only``, among those series ids only (a reproduction shows the series it ran, not the whole store)."""
+    return [
+        s
+        for s in store.list_series(dataset)  # ordered by update time
+        if (only is None or s.series in only) and (store.get_pooled(s.series) or store.get_unavailable(s.series))
+    ]
+
+
 def collect(store: ResultsStore, dataset: str, only: Collection[str] | None = None) -> list[SeriesResult]:
     """The most recent series of each label on ``dataset`` that has results, oldest label first; with
     ``only``, among those series ids only (a reproduction reports the series it ran, not the whole store).
@@ -98,11 +108,8 @@ def collect(store: ResultsStore, dataset: str, only: Collection[str] | None = No
     which videos the row reports, and a series of other videos (older weights, other clips) is left out.
     """
     by_label: dict[str, list[SeriesRecord]] = {}
-    for s in store.list_series(dataset):  # ordered by update time
-        if only is not None and s.series not in only:
-            continue
-        if store.get_pooled(s.series) or store.get_unavailable(s.series):
-            by_label.setdefault(s.label, []).append(s)
+    for s in scored_series(store, dataset, only):
+        by_label.setdefault(s.label, []).append(s)
     latest: dict[str, SeriesRecord] = {}
     latest_portable: dict[str, SeriesRecord] = {}
     for label, found in by_label.items():
